@@ -1,0 +1,59 @@
+"""The ``harness`` command. Each subcommand lives in its own module with a ``register`` function.
+
+Exit codes (documented in the README): 0 passed, 1 failed, 2 error (the rig failed),
+3 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from harness import __version__
+from harness.errors import ConfigError, UsageError
+
+EXIT_PASSED = 0
+EXIT_FAILED = 1
+EXIT_ERROR = 2
+EXIT_USAGE = 3
+
+# Modules that add subcommands: each defines register(subparsers) and sets a `handler`
+# default on its parser, a callable taking the parsed namespace and returning an exit code.
+COMMAND_MODULES = (
+    "harness.cli.sim_commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="harness",
+        description="Autopilot pre-provisioning technician flow, without a technician.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:  # argparse exits 2 on bad usage; we document 3
+        code = exit_request.code
+        return EXIT_USAGE if code not in (0, None) else 0
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args))
+    except (ConfigError, UsageError) as problem:
+        print(f"harness: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

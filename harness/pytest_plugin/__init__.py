@@ -1,0 +1,1 @@
+"""pytest plugin: options, fixtures and markers for running the technician flow from tests."""

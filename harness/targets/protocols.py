@@ -1,0 +1,75 @@
+"""The small interfaces a device under test offers. The flow depends on these only.
+
+Backends implement them, one file per backend (``sim.py``, ``libvirt.py``, ``capture.py`` ...).
+Keys are ``harness.keys.Key`` values, which carry every backend's code for that key.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from harness.keys import Key
+from harness.targets.frame import Frame
+
+DEFAULT_HOLD_S = 0.1
+"""How long a key is held down unless a backend or the caller says otherwise."""
+
+
+class PowerState(enum.Enum):
+    ON = "on"
+    OFF = "off"
+    UNKNOWN = "unknown"
+
+
+@runtime_checkable
+class Power(Protocol):
+    """Switches the device on and (hard) off, and reports its state."""
+
+    def power_on(self) -> None: ...
+
+    def power_off(self) -> None:
+        """Hard power off (pull the plug / ForceOff / destroy)."""
+        ...
+
+    def power_state(self) -> PowerState: ...
+
+
+@runtime_checkable
+class GracefulPower(Power, Protocol):
+    """A power controller that can also ask the OS to shut down (ACPI power button)."""
+
+    def shutdown(self) -> None: ...
+
+
+@runtime_checkable
+class Keyboard(Protocol):
+    """Injects key presses. A backend raises ``KeyNotAccepted`` when a key is refused."""
+
+    def press(self, key: Key, hold_s: float = DEFAULT_HOLD_S) -> None:
+        """Press and release one key."""
+        ...
+
+    def chord(self, keys: Sequence[Key], hold_s: float = DEFAULT_HOLD_S) -> None:
+        """Press keys together (in order), hold, release in reverse order: ``ctrl+shift+d``."""
+        ...
+
+
+@runtime_checkable
+class Screen(Protocol):
+    """Delivers the current picture of the device's screen. Raises ``NoFrame`` when it cannot."""
+
+    def grab(self) -> Frame: ...
+
+
+@runtime_checkable
+class Pointer(Protocol):
+    """Clicks at a position given in the coordinates of the frames the Screen delivers."""
+
+    def click(self, x: int, y: int) -> None: ...
+
+
+@runtime_checkable
+class Closeable(Protocol):
+    def close(self) -> None: ...
