@@ -38,6 +38,18 @@ class PowerControlError(RigError):
     """A power controller refused or failed an action."""
 
 
+class UnknownScreen(RigError):
+    """The screen matched no known definition for longer than the flow allows.
+
+    Counted as a rig problem (a capture showing something else, a missing screen definition for
+    this build or language), never as a product failure: a person has to look at the screenshot.
+    """
+
+
+class Interrupted(RigError):
+    """The run was stopped from outside (Ctrl-C, SIGTERM) before it finished."""
+
+
 class ConfigError(HarnessError):
     """Invalid configuration. Names the source, the key and what was expected."""
 

@@ -23,6 +23,8 @@ EXIT_USAGE = 3
 # default on its parser, a callable taking the parsed namespace and returning an exit code.
 COMMAND_MODULES = (
     "harness.cli.sim_commands",
+    "harness.cli.run_command",
+    "harness.cli.inspect_command",
 )
 
 

@@ -29,12 +29,15 @@ per screen are listed below. Keys marked optional may be missing.
 - ``success`` / ``failure``: the result screens. Data: ``title``, ``organization``, ``profile``,
   ``user`` (str; "Not assigned" when none), ``elapsed`` (str as shown: ``"0 h 9 min"``),
   ``qr_payload`` (str or None: Windows 11 shows no QR here), ``message`` (str), ``buttons``
-  (list[str]), ``links`` (list[str], e.g. ``["View diagnostics"]`` on Windows 10 red).
+  (list[str]), ``links`` (list[str], e.g. ``["View diagnostics"]`` on Windows 10 red),
+  ``focus`` (str, optional: the label of the focused button or link).
 - ``diagnostics``: Data: ``title``, ``sections``: list of {``name``, ``rows``: list of
   {``label``, ``state`` (``ok``/``working``/``warning``/``failed``), ``detail`` (str)}},
-  ``buttons`` (list[str], e.g. ``["Close", "Export logs"]``).
+  ``buttons`` (list[str], e.g. ``["Close", "Export logs"]``), ``focus`` (str, optional).
 - ``something-went-wrong``: Data: ``title`` ("Something went wrong"), ``message``, ``code``
-  (str, optional, e.g. ``OOBEZDP``), ``buttons`` (``["Try again", "Skip"]``).
+  (str, optional, e.g. ``OOBEZDP``), ``buttons`` (``["Try again", "Skip"]``), ``focus`` (str,
+  optional).
+- ``esp`` ``subtitle`` becomes the tenant's timeout message when the ESP timed out.
 
 ``View.windows`` is 10 or 11; ``View.language`` is a BCP-47 tag (``en-US``).
 """

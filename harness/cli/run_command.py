@@ -1,0 +1,129 @@
+"""``harness run``: the technician flow on one device, with live progress and a verdict.
+
+    harness run                                   # the simulated device, success scenario
+    harness run --scenario tpm-attestation-failure --expect red:0x800705b4
+    harness run --config lab.yaml --device laptop-07 --out /srv/runs
+
+Exit codes: 0 passed, 1 failed, 2 error (the rig failed or the run was interrupted),
+3 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from harness.cli.main import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED
+from harness.config.choice import DeviceChoice, build_device_target
+from harness.errors import ConfigError
+from harness.flow import Expectation, run_flow
+
+VERDICT_EXIT = {"passed": EXIT_PASSED, "failed": EXIT_FAILED, "error": EXIT_ERROR}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run the technician flow on a device (default: the simulated device)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    source = parser.add_argument_group("device (default: the simulated device)")
+    source.add_argument("--target", choices=["sim"], help="the simulated device (the default)")
+    source.add_argument("--config", type=Path, help="lab YAML file with devices")
+    source.add_argument("--device", help="device name in --config")
+    sim = parser.add_argument_group("simulated device")
+    sim.add_argument("--scenario", default="success", help="sim scenario (default: success)")
+    sim.add_argument("--windows", type=int, choices=[10, 11], help="Windows version")
+    sim.add_argument("--size", default="1280x800", help="sim screen size WxH (default 1280x800)")
+    sim.add_argument(
+        "--time-scale", type=float, default=60.0, help="sim time compression (default 60)"
+    )
+    parser.add_argument(
+        "--expect",
+        help="green, red or red:CODE[,CODE...] (default: the device's expectation, else green)",
+    )
+    parser.add_argument("--out", type=Path, default=Path("runs"), help="bundle folder (runs/)")
+    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    choice = DeviceChoice(
+        config=args.config,
+        device=args.device,
+        scenario=args.scenario,
+        windows=args.windows,
+        size=_parse_size(args.size),
+        time_scale=args.time_scale,
+    )
+    expectation = choice.expectation()
+    if args.expect:
+        expectation = Expectation.parse(args.expect).with_fields(
+            profile=expectation.profile,
+            organization=expectation.organization,
+            user=expectation.user,
+            ztd_id=expectation.ztd_id,
+        )
+    settings = choice.flow_settings()
+    target = build_device_target(choice)
+    started = time.monotonic()
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"[{time.monotonic() - started:7.1f} s] {message}", flush=True)
+
+    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+    try:
+        with target:
+            result = run_flow(
+                target,
+                expectation,
+                out_dir=args.out,
+                settings=settings,
+                windows=choice.effective_windows(),
+                backend=choice.backend(),
+                progress=progress,
+            )
+    except KeyboardInterrupt:
+        print("\ninterrupted: the bundle was written with the verdict error", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    _summary(result)
+    return VERDICT_EXIT.get(result.verdict, EXIT_ERROR)
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise ConfigError(f"{text!r}: expected WIDTHxHEIGHT, e.g. 1920x1080", key="--size")
+    return int(width), int(height)
+
+
+def _summary(result: object) -> None:
+    data = result.to_dict()  # type: ignore[attr-defined]
+    print()
+    print(f"verdict: {data['verdict'].upper()} - {data['reason']}")
+    print(f"result:  {data['result']}  codes: {', '.join(data['error_codes']) or 'none'}")
+    fields = data.get("fields") or {}
+    for name in ("organization", "profile", "user", "ztd_id", "elapsed_on_screen"):
+        if fields.get(name) is not None:
+            print(f"  {name:<18} {fields[name]}")
+    print("phases:")
+    for phase in data.get("phases", []):
+        duration = phase.get("duration_s")
+        shown = f"{duration:8.2f} s" if duration is not None else "    (open)"
+        print(f"  {phase['name']:<26}{shown}")
+    bundle = getattr(result, "bundle_dir", None)
+    if bundle:
+        print(f"bundle:  {bundle}")
+        print(f"report:  {Path(bundle) / 'report.html'}")
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")

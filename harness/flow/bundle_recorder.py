@@ -1,0 +1,91 @@
+"""The flow's recorder written into a run bundle (``harness.report.RunBundle``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from harness.flow.recorder import StepHandle
+from harness.report import RunBundle
+from harness.targets.frame import Frame
+
+_FIELD_NAMES = {
+    "profile",
+    "organization",
+    "user",
+    "ztd_id",
+    "elapsed_on_screen",
+    "elapsed_on_screen_s",
+    "elapsed_measured_s",
+    "elapsed_difference_s",
+}
+
+
+class BundleRecorder:
+    def __init__(self, bundle: RunBundle) -> None:
+        self.bundle = bundle
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[StepHandle]:
+        step = self.bundle.start_step(name)
+        handle = StepHandle(name)
+        outcome = "ok"
+        try:
+            yield handle
+        except BaseException as problem:
+            outcome = "failed" if type(problem).__name__ == "DeviceFailure" else "error"
+            if not handle.detail:
+                handle.detail = str(problem)
+            raise
+        finally:
+            screenshot = None
+            if handle.frame is not None:
+                screenshot = self.bundle.save_screenshot(name, handle.frame.image)
+            if outcome == "ok" and handle.retries:
+                outcome = "retry"
+            self.bundle.end_step(
+                step,
+                outcome,  # type: ignore[arg-type]
+                detail=handle.detail,
+                screenshot=screenshot,
+                screen_state=handle.screen_state,
+                retries=handle.retries,
+            )
+
+    @contextmanager
+    def phase(self, name: str, detail: str = "") -> Iterator[None]:
+        phase = self.bundle.start_phase(name, detail=detail)
+        try:
+            yield
+        finally:
+            self.bundle.end_phase(phase)
+
+    def add_phase(self, name: str, start: float, end: float, detail: str = "") -> None:
+        self.bundle.add_phase(name, start, end, detail)
+
+    def event(self, kind: str, detail: str = "") -> None:
+        self.bundle.add_event(kind, detail)
+
+    def frame(self, frame: Frame, state: str | None, changed: bool) -> None:
+        self.bundle.add_frame(frame.image, frame.timestamp, state)
+
+    def screenshot(self, name: str, frame: Frame) -> str:
+        return self.bundle.save_screenshot(name, frame.image)
+
+    def diagnostics_screenshot(self, name: str, frame: Frame) -> str:
+        return self.bundle.save_diagnostic(name, frame.image)
+
+    def update(self, **values: Any) -> None:
+        fields = values.pop("fields", None)
+        if fields:
+            self.bundle.set_fields(**{k: v for k, v in fields.items() if k in _FIELD_NAMES})
+        result = self.bundle.result
+        if {"result", "error_codes", "category"} & set(values):
+            self.bundle.set_screen_result(
+                values.get("result", result.result),
+                values.get("error_codes", result.error_codes),
+                values.get("category", result.category),
+            )
+        if "powered_off_after_reseal" in values:
+            self.bundle.set_powered_off_after_reseal(values["powered_off_after_reseal"])

@@ -1,0 +1,82 @@
+"""The keys the flow presses to act on each screen, as key scripts kept in a data file.
+
+Which key moves the focus to "Provision" or opens the diagnostics is a fact of a Windows build
+(and partly UNCONFIRMED on real devices), so it lives in ``fixtures/navigation.yaml``, not in code.
+A lab whose build behaves differently points ``HARNESS_NAVIGATION`` at its own copy.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from harness.errors import ConfigError
+from harness.keys import parse_script
+
+ACTIONS = (
+    "next_tile",
+    "confirm_options",
+    "refresh",
+    "provision",
+    "reseal",
+    "open_diagnostics",
+    "close_diagnostics",
+    "reset",
+    "dismiss_dialog",
+)
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "navigation.yaml"
+
+
+@dataclass(frozen=True)
+class Navigation:
+    windows: int
+    scripts: Mapping[str, str]
+
+    def script(self, action: str) -> str:
+        try:
+            return self.scripts[action]
+        except KeyError:
+            raise ConfigError(
+                f"no key script for {action!r} on Windows {self.windows}", key=action
+            ) from None
+
+
+def load_navigation(windows: int, path: Path | None = None) -> Navigation:
+    path = path or Path(os.environ.get("HARNESS_NAVIGATION", DEFAULT_PATH))
+    source = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as problem:
+        raise ConfigError(f"cannot read: {problem.strerror}", source=source) from None
+    except yaml.YAMLError as problem:
+        raise ConfigError(f"not valid YAML: {problem}", source=source) from None
+    section = (data or {}).get(f"windows{windows}")
+    if not isinstance(section, dict):
+        raise ConfigError("missing section", source=source, key=f"windows{windows}")
+    scripts: dict[str, str] = {}
+    for action in ACTIONS:
+        script = section.get(action)
+        if not isinstance(script, str):
+            raise ConfigError(
+                "expected a key script", source=source, key=f"windows{windows}.{action}"
+            )
+        try:
+            parse_script(script)
+        except ConfigError as problem:
+            raise ConfigError(
+                str(problem), source=source, key=f"windows{windows}.{action}"
+            ) from None
+        scripts[action] = script
+    unknown = set(section) - set(ACTIONS)
+    if unknown:
+        raise ConfigError(
+            f"unknown actions {sorted(unknown)}; expected {', '.join(ACTIONS)}",
+            source=source,
+            key=f"windows{windows}",
+        )
+    return Navigation(windows, scripts)

@@ -1,0 +1,86 @@
+"""Time limits, retries and pacing of the technician flow. Every value has a sensible default
+for a real device; tests against the time-compressed simulator shorten them.
+
+YAML (``flow:`` in a run or device configuration; every key optional)::
+
+    flow:
+      boot_timeout_s: 600           # power-on to the first OOBE screen
+      windows_key_rounds: 4         # rounds of five Windows-key presses before giving up
+      windows_key_pacing_s: 0.25    # between two presses (no documented interval; 150-300 ms works)
+      extra_windows_presses: 10     # presses added one by one, checking the screen, per round
+      options_wait_s: 3             # how long a round waits for the options dialog
+      screen_timeout_s: 60          # any other screen change (options -> configuration ...)
+      navigation_retries: 3         # re-tries of a key that did not change the screen
+      esp_timeout_s: 5400           # Provision to result; over it the device failed
+      frozen_screen_s: 900          # an unchanged picture this long during the ESP is a rig error
+      stall_timeout_s: 30           # no new frame at all this long is a rig error
+      poweroff_timeout_s: 120       # Reseal to power-off
+      blank_poweroff_s: 10          # without power control: black this long counts as off
+      poll_interval_s: 0.25
+      refresh: false                # press Refresh on the configuration screen and check again
+      reset_after_red: false        # press Reset after collecting diagnostics on red
+      provisioning_tile: "autopilot"   # regex (case-insensitive) naming the tile to choose
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from harness.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    boot_timeout_s: float = 600.0
+    windows_key_rounds: int = 4
+    windows_key_pacing_s: float = 0.25
+    extra_windows_presses: int = 10
+    options_wait_s: float = 3.0
+    screen_timeout_s: float = 60.0
+    navigation_retries: int = 3
+    esp_timeout_s: float = 5400.0
+    frozen_screen_s: float = 900.0
+    stall_timeout_s: float = 30.0
+    poweroff_timeout_s: float = 120.0
+    blank_poweroff_s: float = 10.0
+    poll_interval_s: float = 0.25
+    key_hold_s: float = 0.1
+    refresh: bool = False
+    reset_after_red: bool = False
+    power_on: bool = True
+    provisioning_tile: str = "autopilot"
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, source: str) -> FlowSettings:
+        known = {field.name: field.type for field in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                raise ConfigError(
+                    f"unknown key; expected one of {', '.join(sorted(known))}",
+                    source=source,
+                    key=f"flow.{key}",
+                )
+            default = getattr(cls(), key)
+            values[key] = _coerce(value, default, source=source, key=f"flow.{key}")
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> FlowSettings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(value: Any, default: Any, *, source: str, key: str) -> Any:
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(f"expected true or false, got {value!r}", source=source, key=key)
+    if isinstance(default, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"expected a number >= 0, got {value!r}", source=source, key=key)
+        return type(default)(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"expected text, got {value!r}", source=source, key=key)
+    return value

@@ -1,0 +1,205 @@
+"""CH9329 keyboard backend: exact frames, acknowledgements, retries, against a pty emulator."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from harness.errors import ConfigError, KeyNotAccepted
+from harness.keys.vocabulary import key
+from harness.sim.peers.ch9329_emulator import Ch9329Emulator
+from harness.targets import ch9329
+from harness.targets.ch9329 import Ch9329Keyboard, build_frame, keyboard_report
+from tests.rig_doubles import RecordingKeyboard
+
+
+def test_reference_frames_are_byte_exact() -> None:
+    assert build_frame(0x01) == bytes.fromhex("57 AB 00 01 00 03")
+    windows_down = build_frame(0x02, keyboard_report(0x08, []))
+    assert windows_down == bytes.fromhex("57 AB 00 02 08 08 00 00 00 00 00 00 00 14")
+    release = build_frame(0x02, keyboard_report(0, []))
+    assert release == bytes.fromhex("57 AB 00 02 08 00 00 00 00 00 00 00 00 0C")
+    ack = build_frame(0x82, b"\x00")
+    assert ack == bytes.fromhex("57 AB 00 82 01 00 85")
+
+
+def test_report_with_more_than_six_keys_is_refused() -> None:
+    with pytest.raises(KeyNotAccepted, match="at most 6"):
+        keyboard_report(0, [4, 5, 6, 7, 8, 9, 10])
+
+
+@pytest.fixture
+def device() -> RecordingKeyboard:
+    return RecordingKeyboard()
+
+
+def _emulator(device: RecordingKeyboard, **options: object) -> Iterator[Ch9329Emulator]:
+    emulator = Ch9329Emulator(device, **options).start()  # type: ignore[arg-type]
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+@pytest.fixture
+def emulator(device: RecordingKeyboard) -> Iterator[Ch9329Emulator]:
+    yield from _emulator(device)
+
+
+def _keyboard(port: str, **options: object) -> Ch9329Keyboard:
+    settings = {"port": port, "ack_timeout_s": 0.2, **options}
+    return ch9329.create("keyboard", settings, source="test.yaml: keyboard")
+
+
+def test_windows_key_sends_the_reference_frames_and_reaches_the_device(
+    emulator: Ch9329Emulator, device: RecordingKeyboard
+) -> None:
+    keyboard = _keyboard(emulator.port)
+    try:
+        keyboard.press(key("leftsuper"), hold_s=0.0)
+        info = keyboard.info
+    finally:
+        keyboard.close()
+    assert info is not None and info.version == "1.0" and info.usb_connected
+    assert emulator.frames_received == [
+        bytes.fromhex("57 AB 00 01 00 03"),
+        bytes.fromhex("57 AB 00 02 08 08 00 00 00 00 00 00 00 14"),
+        bytes.fromhex("57 AB 00 02 08 00 00 00 00 00 00 00 00 0C"),
+    ]
+    assert emulator.replies_sent[1] == bytes.fromhex("57 AB 00 82 01 00 85")
+    assert device.received == [("leftsuper",)]
+    assert keyboard.retries == 0
+
+
+def test_chord_presses_in_order_and_releases_in_reverse(
+    emulator: Ch9329Emulator, device: RecordingKeyboard
+) -> None:
+    keyboard = _keyboard(emulator.port)
+    try:
+        keyboard.chord([key("leftctrl"), key("leftshift"), key("d")], hold_s=0.0)
+    finally:
+        keyboard.close()
+    reports = [frame[5:13] for frame in emulator.frames_received[1:]]
+    assert reports == [
+        keyboard_report(0x01, []),
+        keyboard_report(0x03, []),
+        keyboard_report(0x03, [0x07]),
+        keyboard_report(0x03, []),
+        keyboard_report(0x01, []),
+        keyboard_report(0x00, []),
+    ]
+    assert device.received == [("leftctrl", "leftshift", "d")]
+
+
+def test_naks_are_retried_and_counted(device: RecordingKeyboard) -> None:
+    for emulator in _emulator(device, nak_rate=0.5, seed=3):
+        keyboard = _keyboard(emulator.port, retries=8)
+        try:
+            for _ in range(5):
+                keyboard.press(key("enter"), hold_s=0.0)
+        finally:
+            keyboard.close()
+        assert emulator.naks_sent > 0
+        assert keyboard.retries == emulator.naks_sent
+        assert all("0xE6" in note for note in keyboard.retry_notes)
+    assert device.received == [("enter",)] * 5
+
+
+def test_lost_acknowledgements_are_retried_without_double_presses(
+    device: RecordingKeyboard,
+) -> None:
+    for emulator in _emulator(device, drop_rate=0.4, seed=1):
+        keyboard = _keyboard(emulator.port, retries=8, ack_timeout_s=0.1)
+        try:
+            for _ in range(4):
+                keyboard.press(key("tab"), hold_s=0.0)
+        finally:
+            keyboard.close()
+        assert emulator.acks_dropped > 0
+        assert keyboard.retries == emulator.acks_dropped
+        assert "no acknowledgement within 0.1 s" in keyboard.retry_notes[0]
+    # A re-sent report is the same absolute state: the device sees each key once.
+    assert device.received == [("tab",)] * 4
+
+
+def test_retries_exhausted_raise_key_not_accepted_with_the_decoded_status(
+    device: RecordingKeyboard,
+) -> None:
+    for emulator in _emulator(device, nak_rate=1.0):
+        keyboard = _keyboard(emulator.port, retries=2)
+        try:
+            with pytest.raises(KeyNotAccepted, match=r"0xE6: operation failed"):
+                keyboard.press(key("enter"), hold_s=0.0)
+        finally:
+            keyboard.close()
+        assert keyboard.retries == 2
+        # GET_INFO at connect, 3 attempts, GET_INFO again to explain the failure.
+        assert [frame[3] for frame in emulator.frames_received] == [1, 2, 2, 2, 1]
+
+
+def test_silent_chip_times_out(device: RecordingKeyboard) -> None:
+    for emulator in _emulator(device, drop_rate=1.0):
+        keyboard = _keyboard(emulator.port, retries=1, ack_timeout_s=0.05)
+        try:
+            started = time.monotonic()
+            with pytest.raises(KeyNotAccepted, match="no acknowledgement"):
+                keyboard.press(key("enter"), hold_s=0.0)
+            assert time.monotonic() - started < 2.0
+        finally:
+            keyboard.close()
+
+
+def test_usb_side_not_connected_is_said_plainly(device: RecordingKeyboard) -> None:
+    for emulator in _emulator(device, usb_connected=False):
+        keyboard = _keyboard(emulator.port, retries=0)
+        try:
+            with pytest.raises(KeyNotAccepted, match="USB side is NOT connected"):
+                keyboard.press(key("enter"), hold_s=0.0)
+        finally:
+            keyboard.close()
+        strict = _keyboard(emulator.port, require_usb_connected=True)
+        try:
+            with pytest.raises(Exception, match="USB side is NOT connected"):
+                strict.connect()
+        finally:
+            strict.close()
+
+
+def test_bad_checksum_gets_error_status_from_the_emulator(emulator: Ch9329Emulator) -> None:
+    import serial
+
+    port = serial.serial_for_url(emulator.port, timeout=0.5)
+    try:
+        port.write(bytes.fromhex("57 AB 00 01 00 04"))
+        assert port.read(7) == build_frame(0xC1, b"\xe4")
+    finally:
+        port.close()
+
+
+def test_missing_port_is_connection_lost() -> None:
+    keyboard = _keyboard("/dev/does-not-exist-ch9329")
+    with pytest.raises(Exception, match="cannot open the serial port"):
+        keyboard.press(key("enter"))
+
+
+@pytest.mark.parametrize(
+    ("settings", "bad_key"),
+    [
+        ({"port": "/dev/ttyUSB0", "speed": 9600}, "speed"),
+        ({}, "port"),
+        ({"port": "/dev/ttyUSB0", "retries": -1}, "retries"),
+        ({"port": "/dev/ttyUSB0", "address": 300}, "address"),
+    ],
+)
+def test_bad_settings_name_the_key(settings: dict[str, object], bad_key: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        ch9329.create("keyboard", settings, source="lab.yaml: keyboard")
+    assert raised.value.key == bad_key
+    assert raised.value.source == "lab.yaml: keyboard"
+
+
+def test_ch9329_is_only_a_keyboard() -> None:
+    with pytest.raises(ConfigError, match="cannot serve as 'power'"):
+        ch9329.create("power", {"port": "/dev/ttyUSB0"}, source="lab.yaml")
