@@ -1,4 +1,4 @@
-"""``harness run`` as a user calls it: exit codes, the summary, and a bundle that survives a kill."""
+"""``harness run`` as a user calls it: exit codes, the summary, a bundle that survives a kill."""
 
 from __future__ import annotations
 
@@ -30,8 +30,10 @@ def test_default_run_passes_and_prints_progress(tmp_path: Path, capsys) -> None:
 
 def test_expect_red_on_success_exits_1(tmp_path: Path, capsys) -> None:
     code = main(
-        ["run", "--expect", "red", "--out", str(tmp_path), "--size", "1024x768", "--quiet"]
-        + ["--time-scale", "120"]
+        [
+            *("run", "--expect", "red", "--out", str(tmp_path)),
+            *("--size", "1024x768", "--quiet", "--time-scale", "120"),
+        ]
     )
     assert code == 1
     assert "verdict: FAILED" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""Expectations, flow settings, navigation scripts and lab files: parsed strictly, errors precise."""
+"""Expectations, flow settings, navigation scripts, lab files: parsed strictly, precise errors."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_expectation_from_mapping_names_source_and_key() -> None:
     with pytest.raises(ConfigError) as problem:
         Expectation.from_mapping({"result": "red", "codes": ["0xZZ"]}, source="lab.yaml: d1")
     assert "lab.yaml: d1" in str(problem.value) and "expect.codes" in str(problem.value)
-    with pytest.raises(ConfigError, match="expect.colour"):
+    with pytest.raises(ConfigError, match=r"expect\.colour"):
         Expectation.from_mapping({"colour": "red"}, source="lab.yaml")
     red = Expectation.from_mapping(
         {"result": "red", "codes": [0x800705B4], "category": "tpm-attestation"}, source="x"
@@ -42,7 +42,7 @@ def test_expectation_from_mapping_names_source_and_key() -> None:
 def test_flow_settings_from_mapping() -> None:
     settings = FlowSettings.from_mapping({"esp_timeout_s": 60, "refresh": True}, source="f")
     assert settings.esp_timeout_s == 60.0 and settings.refresh is True
-    with pytest.raises(ConfigError, match="flow.esp_timeout"):
+    with pytest.raises(ConfigError, match=r"flow\.esp_timeout"):
         FlowSettings.from_mapping({"esp_timeout": 60}, source="f")
     with pytest.raises(ConfigError, match="expected a number"):
         FlowSettings.from_mapping({"esp_timeout_s": "soon"}, source="f")

@@ -26,19 +26,36 @@ FAST = SIM_FLOW.replace(
 )
 
 
-def _run(tmp_path: Path, scenario: str, expect: str | None = None, *, windows: int = 10,
-         overrides: dict | None = None, **settings):
+def _run(
+    tmp_path: Path,
+    scenario: str,
+    expect: str | None = None,
+    *,
+    windows: int = 10,
+    overrides: dict | None = None,
+    **settings,
+):
     painter = ViewPainter()
-    target = make_sim_target(scenario, windows=windows, time_scale=600.0, overrides=overrides,
-                             render_bgr=painter)
+    target = make_sim_target(
+        scenario, windows=windows, time_scale=600.0, overrides=overrides, render_bgr=painter
+    )
     expectation = sim_scenario_expectation(scenario)
     if expect:
         expectation = Expectation.parse(expect).with_fields(
-            profile=expectation.profile, organization=expectation.organization,
-            user=expectation.user, ztd_id=expectation.ztd_id,
+            profile=expectation.profile,
+            organization=expectation.organization,
+            user=expectation.user,
+            ztd_id=expectation.ztd_id,
         )
-    return run_flow(target, expectation, out_dir=tmp_path, settings=FAST.replace(**settings),
-                    vision=ViewVision(painter), windows=windows, backend="sim")
+    return run_flow(
+        target,
+        expectation,
+        out_dir=tmp_path,
+        settings=FAST.replace(**settings),
+        vision=ViewVision(painter),
+        windows=windows,
+        backend="sim",
+    )
 
 
 @pytest.mark.parametrize("windows", [10, 11])
@@ -47,8 +64,13 @@ def test_success(tmp_path: Path, windows: int) -> None:
     assert (result.verdict, result.result) == ("passed", "green"), result.reason
     assert result.powered_off_after_reseal is True
     assert [step.name for step in result.steps] == [
-        "power-on", "open-options", "select-provisioning", "check-configuration",
-        "provision", "read-result", "reseal",
+        "power-on",
+        "open-options",
+        "select-provisioning",
+        "check-configuration",
+        "provision",
+        "read-result",
+        "reseal",
     ]
     assert result.fields.ztd_id == sim_scenario_expectation("success").ztd_id
 
@@ -64,9 +86,7 @@ def test_tpm_failure_expected_red(tmp_path: Path, windows: int) -> None:
 def test_tpm_failure_expected_green_fails(tmp_path: Path) -> None:
     result = _run(tmp_path, "tpm-attestation-failure", "green")
     assert result.verdict == "failed"
-    assert result.reason == (
-        "expected a green result, the device showed red (0x800705b4)"
-    )
+    assert result.reason == ("expected a green result, the device showed red (0x800705b4)")
 
 
 def test_red_with_another_code_fails(tmp_path: Path) -> None:
@@ -111,7 +131,9 @@ def test_lost_keys_recorded_as_retries(tmp_path: Path) -> None:
 def test_frozen_screen_is_an_error(tmp_path: Path) -> None:
     result = _run(tmp_path, "frozen-screen")
     assert result.verdict == "error"
-    assert "froze" in result.reason or "did not change" in result.reason or "stayed" in result.reason
+    assert (
+        "froze" in result.reason or "did not change" in result.reason or "stayed" in result.reason
+    )
 
 
 def test_update_error_fails_with_screen_text(tmp_path: Path) -> None:
@@ -134,7 +156,12 @@ def test_refresh_rechecks_the_configuration(tmp_path: Path) -> None:
 
 
 def test_keys_that_never_arrive_are_a_rig_error(tmp_path: Path) -> None:
-    result = _run(tmp_path, "lost-keys", overrides={"drop_fraction": 0.99},
-                  windows_key_rounds=2, extra_windows_presses=2)
+    result = _run(
+        tmp_path,
+        "lost-keys",
+        overrides={"drop_fraction": 0.99},
+        windows_key_rounds=2,
+        extra_windows_presses=2,
+    )
     assert result.verdict == "error"
     assert "keys are not reaching the device" in result.reason

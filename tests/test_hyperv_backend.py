@@ -162,13 +162,31 @@ def test_keys_are_paced() -> None:
 
 
 def test_all_black_thumbnail_is_no_frame_with_the_hint() -> None:
+    black = thumbnail_json(np.zeros((4, 4, 3), np.uint8))
+    runner = ReplayingRunner([Exchange("THUMBNAIL", {"VMName": VM}, black)])
+    with pytest.raises(NoFrame, match=r"all black \(for 0 s\): no active display session on the"):
+        HyperVScreen(runner, VM, black_limit_s=0).grab()
+
+
+def test_black_frames_pass_until_the_black_limit() -> None:
+    """A reboot's short black gap is a picture the flow must see; endless black is a rig error."""
+    black = thumbnail_json(np.zeros((4, 4, 3), np.uint8))
+    grey = thumbnail_json(np.full((4, 4, 3), 128, np.uint8))
+    now = [0.0]
     runner = ReplayingRunner(
-        [Exchange("THUMBNAIL", {"VMName": VM}, thumbnail_json(np.zeros((4, 4, 3), np.uint8)))]
+        [Exchange("THUMBNAIL", {"VMName": VM}, out) for out in (black, black, grey, black, black)]
     )
-    with pytest.raises(
-        NoFrame, match=r"all black: no active display session on the Hyper-V host\?"
-    ):
-        HyperVScreen(runner, VM).grab()
+    screen = HyperVScreen(runner, VM, black_limit_s=30, clock=lambda: now[0])
+    assert screen.grab().image.max() == 0  # black at 0 s: returned
+    now[0] = 29.0
+    assert screen.grab().image.max() == 0  # still under the limit
+    now[0] = 40.0
+    assert screen.grab().image.max() == 132  # a picture again resets the count (128 -> RGB565)
+    now[0] = 50.0
+    screen.grab()
+    now[0] = 80.0
+    with pytest.raises(NoFrame, match=r"all black \(for 30 s\): no active display session"):
+        screen.grab()
 
 
 @pytest.mark.parametrize(
@@ -306,3 +324,36 @@ def test_kerberos_may_use_the_ticket_cache() -> None:
         "power", {"vm": VM, "transport": "winrm", "host": "hv01", "auth": "kerberos"}, source="s"
     )
     assert power.runner.settings.wsman_arguments()["password"] is None
+
+
+def test_lab_yaml_builds_a_hyperv_target(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.config.devices import build_target, load_lab_config
+
+    monkeypatch.setenv("HYPERV_PASSWORD", "not-logged")
+    lab = tmp_path / "lab.yaml"
+    lab.write_text(
+        """\
+devices:
+  vm-local:
+    target: {backend: hyperv, vm: "autopilot-01", powershell: pwsh, black_limit_s: 20}
+    expect: {result: red, codes: [0x800705b4]}
+  vm-remote:
+    target:
+      backend: hyperv
+      vm: "lab's VM"
+      transport: winrm
+      host: hv01.lab.example
+      auth: ntlm
+      username: LAB\\svc-autopilot
+      password_env: HYPERV_PASSWORD
+""",
+        encoding="utf-8",
+    )
+    config = load_lab_config(lab)
+    local = build_target(config.devices["vm-local"])
+    assert isinstance(local.screen, HyperVScreen) and local.screen.black_limit_s == 20
+    assert isinstance(local.power, HyperVPower) and local.keyboard.runner.executable == "pwsh"
+    remote = build_target(config.devices["vm-remote"])
+    assert remote.power.vm_name == "lab's VM"
+    assert remote.keyboard.runner.settings.username == "LAB\\svc-autopilot"
+    assert remote.keyboard.runner.settings.auth == "ntlm"

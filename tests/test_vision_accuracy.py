@@ -28,14 +28,30 @@ pytestmark = pytest.mark.slow
 
 RESOLUTIONS = ((1024, 768), (1366, 768), (1920, 1080), (2560, 1440), (3840, 2160))
 PRESETS = (
-    "jpeg50", "noisy", "scaled95", "scaled105", "letterbox", "pillarbox", "overscan", "bezel",
+    "jpeg50",
+    "noisy",
+    "scaled95",
+    "scaled105",
+    "letterbox",
+    "pillarbox",
+    "overscan",
+    "bezel",
     "cursor",
 )
 EXPECTED_STATE = {
-    "firmware": "black", "black": "black", "oobe-region": "oobe", "oobe-keyboard": "oobe",
-    "oobe-network": "oobe", "oobe-signin": "oobe", "options": "options",
-    "configuration": "configuration", "esp": "esp", "esp-failed": "esp", "success": "success",
-    "failure": "failure", "diagnostics": "diagnostics",
+    "firmware": "black",
+    "black": "black",
+    "oobe-region": "oobe",
+    "oobe-keyboard": "oobe",
+    "oobe-network": "oobe",
+    "oobe-signin": "oobe",
+    "options": "options",
+    "configuration": "configuration",
+    "esp": "esp",
+    "esp-failed": "esp",
+    "success": "success",
+    "failure": "failure",
+    "diagnostics": "diagnostics",
     "something-went-wrong": "something-went-wrong",
 }
 ALL_SCREENS = tuple(EXPECTED_STATE)
@@ -68,7 +84,9 @@ def expected_fields(screen: str, view: View) -> dict[str, Any]:
         return fields
     if screen.startswith("esp"):
         statuses = " ".join(
-            step["status"] for phase in data["phases"] for step in phase.get("substeps", [])
+            step["status"]
+            for phase in data["phases"]
+            for step in phase.get("substeps", [])
             if phase.get("expanded")
         )
         return {"error_codes": extract_codes(statuses)}
@@ -126,8 +144,10 @@ def measure(vision: Vision, verbose: bool = False) -> dict[str, Any]:
         if observation.state.value == EXPECTED_STATE[screen]:
             states_ok += 1
         else:
-            misses.append(f"{where}: state {observation.state.value}, candidates "
-                          f"{[(c.definition, c.score) for c in observation.candidates]}")
+            misses.append(
+                f"{where}: state {observation.state.value}, candidates "
+                f"{[(c.definition, c.score) for c in observation.candidates]}"
+            )
         if screen in FIELD_SCREENS:
             wanted = expected_fields(screen, view)
             got = actual_fields(observation, wanted)

@@ -41,7 +41,9 @@ def run_inspect(args: argparse.Namespace) -> int:
     for path in args.images:
         image = cv2.imread(str(path), cv2.IMREAD_COLOR) if path.is_file() else None
         if image is None:
-            raise ConfigError("cannot read this image file (missing or not an image)", source=str(path))
+            raise ConfigError(
+                "cannot read this image file (missing or not an image)", source=str(path)
+            )
         images.append((path, image))
     vision = Vision(args.screens_dir, windows=args.windows, language=args.language)
     results = []

@@ -34,7 +34,7 @@ from harness.errors import ConfigError
 from harness.flow.expectation import Expectation
 from harness.flow.settings import FlowSettings
 from harness.targets.protocols import Keyboard, Pointer, Power, Screen
-from harness.targets.registry import create_part
+from harness.targets.registry import check_backend, create_part
 from harness.targets.target import Target
 
 DEVICE_KEYS = {"target", "screen", "keyboard", "power", "expect", "flow", "facts", "windows"}
@@ -99,11 +99,8 @@ def _device(name: str, entry: object, source: str) -> DeviceConfig:
         for role in ("target", "screen", "keyboard", "power")
         if entry.get(role) is not None
     }
-    for role, settings in parts.items():
-        if not isinstance(settings, dict) or "backend" not in settings:
-            raise ConfigError(
-                "expected a mapping with a 'backend' key", source=source, key=f"{where}.{role}"
-            )
+    for key, settings in parts.items():
+        check_backend("all" if key == "target" else key, settings, source=f"{source}: {where}")
     if "target" not in parts and not {"screen", "keyboard"} <= set(parts):
         raise ConfigError(
             "needs either 'target' or both 'screen' and 'keyboard'", source=source, key=where

@@ -15,7 +15,8 @@ Registered through the ``pytest11`` entry point, so installing the harness is en
 
 Options: ``--harness-config FILE``, ``--harness-device NAME``, ``--harness-out DIR`` (bundles),
 ``--harness-scenario NAME`` / ``--harness-windows 10|11`` (simulated device),
-``--harness-image-build TEXT`` (recorded in the JUnit properties).
+``--harness-image-build TEXT`` (recorded in the JUnit properties), ``--harness-sim-size WxH``
+and ``--harness-time-scale N`` (simulated device).
 Device, Windows version, image build, verdict, result and phase durations become JUnit
 test-suite properties; with pytest-html installed, each step's screenshot is attached.
 """
@@ -43,6 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--harness-scenario", default="success", help="simulated device scenario")
     group.addoption("--harness-windows", type=int, choices=[10, 11], default=None)
     group.addoption("--harness-image-build", default=None, help="image build under test")
+    group.addoption(
+        "--harness-sim-size", default="1024x768", help="simulated screen size WxH (1024x768)"
+    )
+    group.addoption(
+        "--harness-time-scale", type=float, default=120.0, help="simulated time compression"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -62,7 +69,16 @@ def harness_device(pytestconfig: pytest.Config) -> DeviceChoice:
         scenario=pytestconfig.getoption("harness_scenario"),
         windows=pytestconfig.getoption("harness_windows"),
         image_build=pytestconfig.getoption("harness_image_build"),
+        size=_size(pytestconfig.getoption("harness_sim_size")),
+        time_scale=pytestconfig.getoption("harness_time_scale"),
     )
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise pytest.UsageError(f"--harness-sim-size {text!r}: expected WIDTHxHEIGHT")
+    return int(width), int(height)
 
 
 @pytest.fixture

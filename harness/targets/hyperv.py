@@ -14,6 +14,7 @@ YAML (on the Hyper-V host itself, elevated)::
       powershell: powershell.exe    # or pwsh
       command_timeout_s: 60         # per PowerShell run
       key_interval_s: 0.15          # at least this long between two key calls
+      black_limit_s: 60             # all-black thumbnails this long -> NoFrame (rig error)
 
 YAML (from another machine, PowerShell remoting over HTTPS)::
 
@@ -34,6 +35,7 @@ YAML (from another machine, PowerShell remoting over HTTPS)::
       connection_timeout_s: 30
       operation_timeout_s: 60
       key_interval_s: 0.15
+      black_limit_s: 60
 """
 
 from __future__ import annotations
@@ -71,12 +73,17 @@ _WINRM_ONLY = (
 
 
 def hyperv_target(
-    runner: PowerShellRunner, vm_name: str, *, key_interval_s: float = 0.15, host: str = "local"
+    runner: PowerShellRunner,
+    vm_name: str,
+    *,
+    key_interval_s: float = 0.15,
+    black_limit_s: float = 60.0,
+    host: str = "local",
 ) -> Target:
     """A whole target (screen, keyboard, power) for one VM, sharing one PowerShell runner."""
     return Target(
         name=vm_name,
-        screen=HyperVScreen(runner, vm_name),
+        screen=HyperVScreen(runner, vm_name, black_limit_s=black_limit_s),
         keyboard=HyperVKeyboard(runner, vm_name, key_interval_s=key_interval_s),
         power=HyperVPower(runner, vm_name),
         facts={"hypervisor": "Hyper-V", "hyperv_host": host, "vm": vm_name},
@@ -91,6 +98,7 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> object:
         raise reader.error("vm", "expected the VM's name, got an empty string")
     transport = reader.choice("transport", ("local", "winrm"), "local")
     key_interval_s = reader.number("key_interval_s", 0.15)
+    black_limit_s = reader.number("black_limit_s", 60.0)
     runner: PowerShellRunner
     if transport == "local":
         for key in _WINRM_ONLY:
@@ -112,9 +120,11 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> object:
         host = winrm.host
     reader.finish()
     if role == "all":
-        return hyperv_target(runner, vm_name, key_interval_s=key_interval_s, host=host)
+        return hyperv_target(
+            runner, vm_name, key_interval_s=key_interval_s, black_limit_s=black_limit_s, host=host
+        )
     if role == "screen":
-        return HyperVScreen(runner, vm_name)
+        return HyperVScreen(runner, vm_name, black_limit_s=black_limit_s)
     if role == "keyboard":
         return HyperVKeyboard(runner, vm_name, key_interval_s=key_interval_s)
     return HyperVPower(runner, vm_name)

@@ -1,9 +1,13 @@
 """Screen of a Hyper-V VM: ``GetVirtualSystemThumbnailImage`` at the VM's own resolution.
 
 The thumbnail comes back as raw RGB565 (see ``hyperv_rgb565``), asked for at the video head's
-current resolution so that it is the full picture, not a scaled-down one. A host with no active
-console session may hand out all-black thumbnails: that is reported as ``NoFrame`` (a rig
-fault), and the flow's stall limit decides when a black screen has lasted too long.
+current resolution so that it is the full picture, not a scaled-down one.
+
+A host with no active console session may hand out all-black thumbnails forever. A black picture
+is also normal for a moment (a reboot during the ESP, which the flow detects by seeing it), so
+black frames are returned until they have lasted ``black_limit_s``; after that ``grab`` raises
+``NoFrame`` with the hint "no active display session on the Hyper-V host?". With
+``black_limit_s: 0`` every all-black thumbnail is ``NoFrame`` at once.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import binascii
 import json
 import time
 from collections.abc import Callable
+
+import numpy as np
 
 from harness.errors import NoFrame
 from harness.targets.frame import Frame
@@ -32,11 +38,14 @@ class HyperVScreen:
         runner: PowerShellRunner,
         vm_name: str,
         *,
+        black_limit_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.runner = runner
         self.vm_name = vm_name
+        self.black_limit_s = black_limit_s
         self._clock = clock
+        self._black_since: float | None = None
 
     def grab(self) -> Frame:
         try:
@@ -64,9 +73,21 @@ class HyperVScreen:
         if not data:
             raise NoFrame(f"Hyper-V thumbnail of {self.vm_name!r} is empty: is the VM running?")
         image = decode_rgb565(data, width, height)
-        if is_all_black(image):
-            raise NoFrame(f"Hyper-V thumbnail of {self.vm_name!r} is all black: {BLACK_HINT}")
+        self._check_black(image, taken)
         return Frame(image=image, timestamp=taken, source=f"hyperv:{self.vm_name}")
+
+    def _check_black(self, image: np.ndarray, taken: float) -> None:
+        if not is_all_black(image):
+            self._black_since = None
+            return
+        if self._black_since is None:
+            self._black_since = taken
+        black_for = taken - self._black_since
+        if black_for >= self.black_limit_s:
+            raise NoFrame(
+                f"Hyper-V thumbnail of {self.vm_name!r} is all black (for {black_for:.0f} s): "
+                f"{BLACK_HINT}"
+            )
 
     def close(self) -> None:
         self.runner.close()

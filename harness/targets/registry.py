@@ -30,24 +30,38 @@ BACKENDS: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
-def create_part(role: str, settings: Mapping[str, Any], *, source: str) -> object:
-    """Build one part (or, for role ``all``, a whole target) from its YAML mapping."""
+def yaml_key(role: str) -> str:
+    """The device key a role is configured under (``all`` is the ``target:`` mapping)."""
+    return "target" if role == "all" else role
+
+
+def check_backend(role: str, settings: Mapping[str, Any], *, source: str) -> str:
+    """The backend name of a part, checked against the registry (no import, no side effect)."""
+    key = yaml_key(role)
     if not isinstance(settings, Mapping):
-        raise ConfigError("expected a mapping with a 'backend' key", source=source, key=role)
+        raise ConfigError("expected a mapping with a 'backend' key", source=source, key=key)
     backend = settings.get("backend")
     if backend not in BACKENDS:
         raise ConfigError(
             f"unknown backend {backend!r}; expected one of {', '.join(sorted(BACKENDS))}",
             source=source,
-            key=f"{role}.backend",
+            key=f"{key}.backend",
         )
-    module_name, roles = BACKENDS[backend]
+    roles = BACKENDS[backend][1]
     if role not in roles:
         raise ConfigError(
-            f"backend {backend!r} cannot serve as {role}; it serves {', '.join(sorted(roles))}",
+            f"backend {backend!r} cannot serve as {key}; "
+            f"it serves {', '.join(sorted(yaml_key(r) for r in roles))}",
             source=source,
-            key=f"{role}.backend",
+            key=f"{key}.backend",
         )
+    return str(backend)
+
+
+def create_part(role: str, settings: Mapping[str, Any], *, source: str) -> object:
+    """Build one part (or, for role ``all``, a whole target) from its YAML mapping."""
+    backend = check_backend(role, settings, source=source)
+    module_name = BACKENDS[backend][0]
     try:
         module = importlib.import_module(module_name)
     except ImportError as problem:
@@ -55,7 +69,7 @@ def create_part(role: str, settings: Mapping[str, Any], *, source: str) -> objec
             f"backend {backend!r} is not available: {problem} "
             "(install the matching extra, e.g. pip install 'autopilot-harness[libvirt]')",
             source=source,
-            key=f"{role}.backend",
+            key=f"{yaml_key(role)}.backend",
         ) from None
     rest = {k: v for k, v in settings.items() if k != "backend"}
     return module.create(role, rest, source=f"{source}: {role}")

@@ -44,7 +44,9 @@ def _label_at(words: list[str], start: int, labels: Sequence[str]) -> tuple[str,
     return (best[1], best[2]) if best else None
 
 
-def _sub_box(box: tuple[int, int, int, int], start: int, span: int, total: int) -> tuple[int, int, int, int]:
+def _sub_box(
+    box: tuple[int, int, int, int], start: int, span: int, total: int
+) -> tuple[int, int, int, int]:
     x, y, w, h = box
     if total <= 0:
         return box

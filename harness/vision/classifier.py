@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from harness.vision import frames
-from harness.vision.colour import small_hsv, score_rule
+from harness.vision.colour import score_rule, small_hsv
 from harness.vision.definitions import DefinitionSet, Region, ScreenDefinition
 from harness.vision.fuzzy import best_substring_match
 from harness.vision.needles import NeedleSet
@@ -49,6 +49,10 @@ class ScreenClassifier:
         looked = Looked(area)
         picture = crop(image, area)
         blank = frames.blank_kind(picture)
+        if blank is None and picture.shape[:2] == image.shape[:2]:
+            # A black picture inside a grey bezel: the bezel is the only "content". frames'
+            # active_area strips borders by the corner colour, which finds that bezel.
+            blank = frames.blank_kind(crop(image, frames.active_area(image)))
         if blank is not None:
             evidence = Evidence(f"blank:{blank}", 1.0, f"frames.blank_kind says {blank}", area)
             return Observation(ScreenState.BLACK, 0.95, evidence=(evidence,)), looked
@@ -118,7 +122,9 @@ class ScreenClassifier:
             anchor_scores.append(similarity)
             if similarity >= 1.0 - anchor.tolerance:
                 matched += 1
-                box = next((line.box for line in lines if found and found in line.text.lower()), None)
+                box = next(
+                    (line.box for line in lines if found and found in line.text.lower()), None
+                )
                 evidence.append(
                     Evidence(
                         f"{definition.name}:anchor",

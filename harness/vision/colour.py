@@ -30,7 +30,7 @@ class ColourScore:
 
 def small_hsv(picture_bgr: np.ndarray) -> np.ndarray:
     """The picture downscaled for colour statistics (area-averaged, so noise cancels out)."""
-    height, width = picture_bgr.shape[:2]
+    width = picture_bgr.shape[1]
     scale = min(1.0, _WORK_WIDTH / max(1, width))
     small = cv2.resize(picture_bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     return cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
@@ -57,7 +57,9 @@ def score_rule(hsv: np.ndarray, rule: ColourRule) -> ColourScore:
     return ColourScore(rule.name, share, rule.min_share <= share <= rule.max_share)
 
 
-def result_colour(picture_bgr: np.ndarray, min_share: float = 0.4) -> tuple[str | None, float, float]:
+def result_colour(
+    picture_bgr: np.ndarray, min_share: float = 0.4
+) -> tuple[str | None, float, float]:
     """("green" | "red" | None, green share, red share) over the whole picture."""
     hsv = small_hsv(picture_bgr)
     green = share_in_range(hsv, GREEN)

@@ -231,7 +231,9 @@ def _only_keys(mapping: dict[str, Any], allowed: set[str], source: str, key: str
     unknown = sorted(set(mapping) - allowed)
     if unknown:
         where = f"{key}.{unknown[0]}" if key else str(unknown[0])
-        raise ConfigError(f"unknown key; expected one of {sorted(allowed)}", source=source, key=where)
+        raise ConfigError(
+            f"unknown key; expected one of {sorted(allowed)}", source=source, key=where
+        )
 
 
 def _parse_labels(raw: Any, source: str) -> dict[str, tuple[str, ...]]:
@@ -255,7 +257,9 @@ def _parse_screen(
     key = f"screens.{name}"
     if not isinstance(body, dict):
         raise ConfigError("expected a mapping", source=source, key=key)
-    _only_keys(body, {"state", "layout", "colours", "anchors", "min_anchors", "needles"}, source, key)
+    _only_keys(
+        body, {"state", "layout", "colours", "anchors", "min_anchors", "needles"}, source, key
+    )
     state_value = body.get("state")
     try:
         state = ScreenState(state_value)
@@ -309,7 +313,7 @@ def _region(value: Any, source: str, key: str) -> Region:
         and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
     ):
         x, y, w, h = (float(v) for v in value)
-        if 0 <= x < 1 and 0 <= y < 1 and 0 < w and 0 < h and x + w <= 1.0001 and y + h <= 1.0001:
+        if 0 <= x < 1 and 0 <= y < 1 and w > 0 and h > 0 and x + w <= 1.0001 and y + h <= 1.0001:
             return (x, y, w, h)
     raise ConfigError(
         f"expected [x, y, width, height] as fractions of the picture (0..1), got {value!r}",
@@ -321,7 +325,9 @@ def _region(value: Any, source: str, key: str) -> Region:
 def _colour(item: Any, source: str, key: str) -> ColourRule:
     if not isinstance(item, dict):
         raise ConfigError("expected a mapping", source=source, key=key)
-    _only_keys(item, {"name", "region", "hsv_min", "hsv_max", "min_share", "max_share"}, source, key)
+    _only_keys(
+        item, {"name", "region", "hsv_min", "hsv_max", "min_share", "max_share"}, source, key
+    )
     hsv: list[tuple[int, int, int]] = []
     for bound in ("hsv_min", "hsv_max"):
         value = item.get(bound)
@@ -329,7 +335,9 @@ def _colour(item: Any, source: str, key: str) -> ColourRule:
         if not (
             isinstance(value, list)
             and len(value) == 3
-            and all(isinstance(v, int) and 0 <= v <= lim for v, lim in zip(value, limits, strict=True))
+            and all(
+                isinstance(v, int) and 0 <= v <= lim for v, lim in zip(value, limits, strict=True)
+            )
         ):
             raise ConfigError(
                 f"expected [h 0-179, s 0-255, v 0-255] (OpenCV HSV), got {value!r}",
@@ -377,7 +385,9 @@ def _anchor(item: Any, layout: dict[str, Region], source: str, key: str) -> Anch
     tolerance = item.get("tolerance", 0.25)
     if not isinstance(tolerance, int | float) or not 0 <= tolerance < 1:
         raise ConfigError(
-            f"expected a number from 0 to 1, got {tolerance!r}", source=source, key=f"{key}.tolerance"
+            f"expected a number from 0 to 1, got {tolerance!r}",
+            source=source,
+            key=f"{key}.tolerance",
         )
     psm = item.get("psm", 6)
     if psm not in (3, 4, 6, 7, 11, 12, 13):

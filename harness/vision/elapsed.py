@@ -20,9 +20,7 @@ _AMOUNT = re.compile(r"(\d+)\s*([^\W\d_]+\.?)", re.UNICODE)
 _FACTORS = {"hours": 3600, "minutes": 60, "seconds": 1}
 
 
-def parse_elapsed(
-    text: str | None, units: dict[str, Sequence[str]] | None = None
-) -> int | None:
+def parse_elapsed(text: str | None, units: dict[str, Sequence[str]] | None = None) -> int | None:
     """Seconds, or None when the text holds no recognisable duration.
 
     ``h:mm:ss`` and ``mm:ss`` are clocks; otherwise every ``<number> <unit>`` pair is summed.
@@ -37,7 +35,10 @@ def parse_elapsed(
         if third is not None:
             return int(first) * 3600 + int(second) * 60 + int(third)
         return int(first) * 60 + int(second)
-    table = {key: tuple(word.lower() for word in words) for key, words in (units or ENGLISH_UNITS).items()}
+    table = {
+        unit: tuple(word.lower().rstrip(".") for word in words)
+        for unit, words in (units or ENGLISH_UNITS).items()
+    }
     total = 0
     found = False
     for amount, word in _AMOUNT.findall(cleaned):

@@ -29,9 +29,7 @@ def extract_codes(text: str | None) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def categorise(
-    codes: Iterable[str], text: str | None, table: CodeTable
-) -> FailureCategory | None:
+def categorise(codes: Iterable[str], text: str | None, table: CodeTable) -> FailureCategory | None:
     """The category of the first code (or text) the table knows; UNKNOWN when there are codes or
     text the table does not know; None when there is nothing to categorise."""
     entries = list(table)

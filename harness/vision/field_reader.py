@@ -64,8 +64,14 @@ class FieldReader:
 
     # -- helpers ----------------------------------------------------------------------------------
     def _lines(
-        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition, part: str,
-        read_height: int = FIELD_READ_HEIGHT, psm: int = 6, both_polarities: bool = False,
+        self,
+        image: np.ndarray,
+        looked: Looked,
+        definition: ScreenDefinition,
+        part: str,
+        read_height: int = FIELD_READ_HEIGHT,
+        psm: int = 6,
+        both_polarities: bool = False,
     ) -> list[OcrLine]:
         region = definition.layout.get(part)
         if region is None:
@@ -145,17 +151,18 @@ class FieldReader:
             if phase.error_code and phase.error_code not in codes:
                 codes.append(phase.error_code)
         error_text = "; ".join(failed_lines) or None
-        category = categorise(codes, error_text, self.definitions.failure_codes) if (
-            codes or error_text
-        ) else None
+        category = (
+            categorise(codes, error_text, self.definitions.failure_codes)
+            if (codes or error_text)
+            else None
+        )
         return Fields(
             esp_phases=phases, error_codes=tuple(codes), error_text=error_text, category=category
         )
 
     def _options(self, image, looked, definition, labels) -> Fields:
         lines = self._lines(image, looked, definition, "tiles")
-        unit = looked.area[3] / 1080
-        fills = tile_fills(image, lines, labels.get("tiles", ()), unit)
+        fills = tile_fills(image, lines, labels.get("tiles", ()))
         return Fields(selected_tile=selected_tile(fills))
 
     def _text_screen(self, image, looked, definition) -> Fields:
@@ -167,9 +174,11 @@ class FieldReader:
         error_text = "; ".join(failed) or None
         if definition.state is ScreenState.SOMETHING_WENT_WRONG and lines:
             error_text = error_text or lines[-1]
-        category = categorise(codes, error_text, self.definitions.failure_codes) if (
-            codes or failed
-        ) else None
+        category = (
+            categorise(codes, error_text, self.definitions.failure_codes)
+            if (codes or failed)
+            else None
+        )
         message = " ".join(lines) or None
         return Fields(error_codes=codes, error_text=error_text, category=category, message=message)
 
@@ -178,7 +187,9 @@ class FieldReader:
             from harness.vision.qr import decode_qr
         except ImportError:  # pragma: no cover - qr.py is written by another helper
             return None
-        hint = region_box(looked.area, definition.layout["qr"]) if "qr" in definition.layout else None
+        hint = (
+            region_box(looked.area, definition.layout["qr"]) if "qr" in definition.layout else None
+        )
         result: QrResult = decode_qr(image, hint_box=hint)
         return result
 

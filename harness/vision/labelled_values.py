@@ -32,7 +32,9 @@ def _is_any_label(line: str, all_labels: Sequence[Sequence[str]]) -> bool:
     return any(_split_label(line, labels) is not None for labels in all_labels)
 
 
-def find_value(lines: Sequence[str], labels: Sequence[str], all_labels: Sequence[Sequence[str]]) -> str | None:
+def find_value(
+    lines: Sequence[str], labels: Sequence[str], all_labels: Sequence[Sequence[str]]
+) -> str | None:
     """The value shown for the first line that starts with one of ``labels``."""
     for index, line in enumerate(lines):
         found = _split_label(line, labels)

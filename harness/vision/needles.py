@@ -6,7 +6,8 @@
               {"xpos": 0, "ypos": 0, "width": 1920, "height": 60, "type": "exclude"}]}
 
 A needle is recorded as a whole frame. The picture area of the frame under test is scaled to the
-needle's size, then each ``match`` area is searched for within ``margin`` pixels of where it was.
+needle's height (centre-aligned), then each ``match`` area is searched for within ``margin``
+pixels of where it was.
 Similarity is ``1 - RMS difference / 255`` over all three colour channels, so that a reddish and a
 greenish area never match each other (openQA's grayscale matching is colour blind); ``exclude``
 areas are masked out; ``ocr`` areas are kept for reference and not matched.
@@ -104,9 +105,7 @@ def load_needle(json_path: Path) -> Needle:
             raise ConfigError("expected an object", source=source, key=key)
         numbers = [raw.get(name) for name in ("xpos", "ypos", "width", "height")]
         if not all(isinstance(n, int) and n >= 0 for n in numbers):
-            raise ConfigError(
-                "expected integer xpos, ypos, width, height", source=source, key=key
-            )
+            raise ConfigError("expected integer xpos, ypos, width, height", source=source, key=key)
         x, y, w, h = numbers
         if w == 0 or h == 0 or x + w > width or y + h > height:
             raise ConfigError(
@@ -135,7 +134,18 @@ def match_needle(needle: Needle, image: np.ndarray, area: Box) -> NeedleMatch:
     picture = crop(image, area)
     if picture.size == 0:
         return NeedleMatch(needle.name, 0.0, False, "empty picture", None)
-    scaled = cv2.resize(picture, (width, height), interpolation=cv2.INTER_AREA)
+    # Windows scales its layout with the screen height and centres it, so the picture is scaled
+    # to the needle's height and aligned on the centre: a needle recorded at 4:3 still finds a
+    # centred title on a 16:9 frame (areas anchored to an edge need the recorded aspect ratio).
+    factor = height / picture.shape[0]
+    scaled_width = max(1, round(picture.shape[1] * factor))
+    scaled = cv2.resize(picture, (scaled_width, height), interpolation=cv2.INTER_AREA)
+    shift = (scaled_width - width) // 2
+    if shift < 0:
+        scaled = cv2.copyMakeBorder(
+            scaled, 0, 0, -shift, width - scaled_width + shift, cv2.BORDER_REPLICATE
+        )
+        shift = 0
     exclude = np.zeros((height, width), dtype=bool)
     for item in needle.areas:
         if item.kind == "exclude":
@@ -148,28 +158,30 @@ def match_needle(needle: Needle, image: np.ndarray, area: Box) -> NeedleMatch:
     for item in needle.areas:
         if item.kind != "match":
             continue
-        similarity, (found_x, found_y) = _search(needle.image, scaled, item, exclude)
+        similarity, (found_x, found_y) = _search(needle.image, scaled, item, exclude, shift)
         scores.append(similarity)
         passed = passed and similarity >= item.level
         details.append(f"area {item.box}: {similarity:.3f} (needs {item.level:.2f})")
         if first_box is None:
-            fx, fy = area[2] / width, area[3] / height
             first_box = (
-                area[0] + int(found_x * fx),
-                area[1] + int(found_y * fy),
-                int(item.box[2] * fx),
-                int(item.box[3] * fy),
+                area[0] + int(found_x / factor),
+                area[1] + int(found_y / factor),
+                int(item.box[2] / factor),
+                int(item.box[3] / factor),
             )
     score = min(scores) if scores else 0.0
     return NeedleMatch(needle.name, score, passed, "; ".join(details), first_box)
 
 
 def _search(
-    reference: np.ndarray, scaled: np.ndarray, item: NeedleArea, exclude: np.ndarray
+    reference: np.ndarray, scaled: np.ndarray, item: NeedleArea, exclude: np.ndarray, shift: int
 ) -> tuple[float, tuple[int, int]]:
+    """Best similarity of one area within its margin, and where (in scaled-picture pixels)."""
     x, y, w, h = item.box
-    template = reference[y : y + h, x : x + w]
+    template = _soften(reference)[y : y + h, x : x + w]
+    scaled = _soften(scaled)
     keep = (~exclude[y : y + h, x : x + w]).astype(np.uint8)
+    x += shift
     height, width = scaled.shape[:2]
     left, top = max(0, x - item.margin), max(0, y - item.margin)
     right, bottom = min(width, x + w + item.margin), min(height, y + h + item.margin)
@@ -184,3 +196,9 @@ def _search(
     counted = float(keep.sum()) * 3
     rms = float(np.sqrt(max(0.0, minimum) / counted))
     return max(0.0, 1.0 - rms / 255.0), (left + location[0], top + location[1])
+
+
+def _soften(image: np.ndarray) -> np.ndarray:
+    """A light blur: text rendered at another resolution differs pixel by pixel in its edges
+    (hinting, anti-aliasing); blurring both sides compares shapes and colours, not edge pixels."""
+    return cv2.GaussianBlur(image, (0, 0), 1.5)

@@ -8,12 +8,12 @@ with an argv list and its TSV output parsed; the results are the same, only slow
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -37,12 +37,12 @@ class OcrLine:
 
 def tessdata_dir() -> str | None:
     """Where ``eng.traineddata`` lives: $TESSDATA_PREFIX, else Debian's and the usual places."""
-    candidates = [os.environ.get("TESSDATA_PREFIX", "")]
-    candidates += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
-    candidates += ["/usr/share/tessdata", "/usr/local/share/tessdata"]
+    candidates = [Path(os.environ["TESSDATA_PREFIX"])] if os.environ.get("TESSDATA_PREFIX") else []
+    candidates += sorted(Path("/usr/share/tesseract-ocr").glob("*/tessdata"), reverse=True)
+    candidates += [Path("/usr/share/tessdata"), Path("/usr/local/share/tessdata")]
     for directory in candidates:
-        if directory and os.path.isfile(os.path.join(directory, "eng.traineddata")):
-            return directory
+        if (directory / "eng.traineddata").is_file():
+            return str(directory)
     return None
 
 
@@ -119,10 +119,10 @@ class TextReader:
             if not text.strip():
                 continue
             frame_box = (
-                x + int(round((lx - 10) / scale)),
-                y + int(round((ly - 10) / scale)),
-                int(round(lw / scale)),
-                int(round(lh / scale)),
+                x + round((lx - 10) / scale),
+                y + round((ly - 10) / scale),
+                round(lw / scale),
+                round(lh / scale),
             )
             lines.append(OcrLine(text.strip(), frame_box, confidence))
         return lines

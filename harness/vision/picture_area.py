@@ -36,10 +36,10 @@ def find_picture_area(image_bgr: np.ndarray) -> Box:
     box_h = (bottom - top) / scale
     if box_w < width * _MIN_SHARE_OF_FRAME or box_h < height * _MIN_SHARE_OF_FRAME:
         return (0, 0, width, height)
-    x = int(round(left / scale))
-    y = int(round(top / scale))
-    w = min(width - x, int(round(box_w)))
-    h = min(height - y, int(round(box_h)))
+    x = round(left / scale)
+    y = round(top / scale)
+    w = min(width - x, round(box_w))
+    h = min(height - y, round(box_h))
     return (x, y, w, h)
 
 
@@ -52,6 +52,6 @@ def region_box(area: Box, region: tuple[float, float, float, float]) -> Box:
     """A fractional region of the picture area, in frame pixels."""
     ax, ay, aw, ah = area
     rx, ry, rw, rh = region
-    x = ax + int(round(rx * aw))
-    y = ay + int(round(ry * ah))
-    return (x, y, max(1, int(round(rw * aw))), max(1, int(round(rh * ah))))
+    x = ax + round(rx * aw)
+    y = ay + round(ry * ah)
+    return (x, y, max(1, round(rw * aw)), max(1, round(rh * ah)))

@@ -67,7 +67,9 @@ def parse_qr_payload(text: str | None, decoder: str | None = None) -> QrResult:
     try:
         document = json.loads(body)
     except ValueError as exc:  # json.JSONDecodeError and bad unicode escapes
-        return QrResult(raw=text, decoder=decoder, error=f"{form} is not JSON ({exc}): {_quote(text)}")
+        return QrResult(
+            raw=text, decoder=decoder, error=f"{form} is not JSON ({exc}): {_quote(text)}"
+        )
     if not isinstance(document, dict):
         return QrResult(
             raw=text,

@@ -1,6 +1,6 @@
 """The options dialog: which tile is selected. The selected tile's fill differs from the others
-(Windows 10: lighter blue, about RGB 1,98,177, against 0,82,146), so each tile's fill is sampled
-just left of its title text and the odd one out is the selected tile."""
+(Windows 10: lighter blue, about RGB 1,98,177, against 0,82,146), so each tile's fill is taken
+as the dominant colour behind its title text and the odd one out is the selected tile."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ _MIN_FILL_DIFFERENCE = 10.0
 
 
 def tile_fills(
-    image: np.ndarray, lines: Sequence[OcrLine], titles: Sequence[str], unit: float
+    image: np.ndarray, lines: Sequence[OcrLine], titles: Sequence[str]
 ) -> list[tuple[str, np.ndarray, OcrLine]]:
-    """(title, mean BGR fill beside its text, the OCR line) for every tile title found."""
+    """(title, BGR fill behind its text, the OCR line) for every tile title found."""
     found: list[tuple[str, np.ndarray, OcrLine]] = []
     for title in titles:
         best: tuple[float, OcrLine] | None = None
@@ -30,14 +30,23 @@ def tile_fills(
             continue
         line = best[1]
         x, y, w, h = line.box
-        # A patch between the icon and the text: the tile's own fill, no glyphs.
-        left = max(0, x - int(22 * unit))
-        right = max(left + 1, x - int(6 * unit))
-        patch = image[y : y + max(1, h), left:right]
-        if patch.size == 0:
+        band = image[max(0, y) : y + max(1, h), max(0, x) : x + max(1, w)]
+        if band.size == 0:
             continue
-        found.append((title, np.median(patch.reshape(-1, 3), axis=0), line))
+        found.append((title, dominant_colour(band), line))
     return found
+
+
+def dominant_colour(band: np.ndarray) -> np.ndarray:
+    """The most common colour of a band (quantised to steps of 8): a tile's fill, since its
+    text covers far less of the band than the fill does. OCR boxes often take in the icon, so
+    sampling beside the text would risk landing outside the tile."""
+    pixels = band.reshape(-1, 3)
+    keys = (pixels // 8).astype(np.int32)
+    packed = (keys[:, 0] << 10) | (keys[:, 1] << 5) | keys[:, 2]
+    values, counts = np.unique(packed, return_counts=True)
+    winner = values[int(np.argmax(counts))]
+    return pixels[packed == winner].mean(axis=0)
 
 
 def selected_tile(fills: Sequence[tuple[str, np.ndarray, OcrLine]]) -> str | None:

@@ -60,7 +60,7 @@ class Vision:
             return observation
         try:
             fields, qr = self._fields.read(image, observation, looked)
-        except Exception as problem:  # noqa: BLE001 - a frame must never crash the flow
+        except Exception as problem:  # a frame must never crash the flow
             log.exception("field extraction failed")
             note = Evidence("fields:error", 0.0, f"{type(problem).__name__}: {problem}")
             return replace(observation, evidence=(*observation.evidence, note))
@@ -75,7 +75,7 @@ class Vision:
             return Observation(ScreenState.UNKNOWN, 0.0, evidence=(note,)), None, None
         try:
             observation, looked = self._classifier.classify(image)
-        except Exception as problem:  # noqa: BLE001 - a frame must never crash the flow
+        except Exception as problem:  # a frame must never crash the flow
             log.exception("classification failed")
             note = Evidence("classify:error", 0.0, f"{type(problem).__name__}: {problem}")
             return Observation(ScreenState.UNKNOWN, 0.0, evidence=(note,)), None, None
