@@ -32,7 +32,7 @@ SIZES = {"1080p": (1920, 1080), "4K": (3840, 2160)}
 class Row:
     name: str
     target_ms: float | None
-    """The target at 1080p (the brief's figures for this 2-core machine), None when there is none."""
+    """The target at 1080p on this 2-core machine (from the brief); None when there is none."""
     ms: dict[str, float | None] = field(default_factory=dict)
     note: str = ""
 

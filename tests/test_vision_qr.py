@@ -137,6 +137,18 @@ class TestDecodeQr:
         assert box[0] <= x and x + w <= box[0] + box[2]
         assert box[1] <= y and y + h <= box[1] + box[3]
 
+    def test_opencv_reads_the_code_when_zbar_reads_nothing(self, monkeypatch):
+        from harness.vision import qr
+
+        monkeypatch.setitem(qr.DECODERS, "zbar", lambda image: [])
+        frame, (x, y, side, _) = screen_with_qr((1024, 768), REAL_PAYLOAD, 4)
+        result = decode_qr(jpeg(frame))
+        assert_decoded(result)
+        assert result.decoder == "opencv-aruco"
+        bx, by, bw, _bh = result.box
+        assert abs(bx - (x + 16)) <= 4 and abs(by - (y + 16)) <= 4
+        assert abs(bw - (side - 32)) <= 8
+
     def test_no_code_gives_raw_none(self):
         frame = np.empty((768, 1024, 3), np.uint8)
         frame[:] = W10_BLUE

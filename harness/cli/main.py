@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "harness.cli.sim_commands",
     "harness.cli.run_command",
     "harness.cli.inspect_command",
+    "harness.cli.sim_window_command",
 )
 
 

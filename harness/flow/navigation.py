@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -24,6 +24,7 @@ ACTIONS = (
     "provision",
     "reseal",
     "open_diagnostics",
+    "export_logs",
     "close_diagnostics",
     "reset",
     "dismiss_dialog",
@@ -36,6 +37,8 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "navigation.ya
 class Navigation:
     windows: int
     scripts: Mapping[str, str]
+    click_labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per action, the button labels a backend that can click clicks instead of the keys."""
 
     def script(self, action: str) -> str:
         try:
@@ -72,11 +75,30 @@ def load_navigation(windows: int, path: Path | None = None) -> Navigation:
                 str(problem), source=source, key=f"windows{windows}.{action}"
             ) from None
         scripts[action] = script
-    unknown = set(section) - set(ACTIONS)
+    click_labels = _click_labels(section.get("click") or {}, source, windows)
+    unknown = set(section) - set(ACTIONS) - {"click"}
     if unknown:
         raise ConfigError(
             f"unknown actions {sorted(unknown)}; expected {', '.join(ACTIONS)}",
             source=source,
             key=f"windows{windows}",
         )
-    return Navigation(windows, scripts)
+    return Navigation(windows, scripts, click_labels)
+
+
+def _click_labels(data: object, source: str, windows: int) -> dict[str, tuple[str, ...]]:
+    where = f"windows{windows}.click"
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of action to button labels", source=source, key=where)
+    labels: dict[str, tuple[str, ...]] = {}
+    for action, names in data.items():
+        if action not in ACTIONS:
+            raise ConfigError(
+                f"unknown action; expected one of {', '.join(ACTIONS)}",
+                source=source,
+                key=f"{where}.{action}",
+            )
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ConfigError("expected a list of labels", source=source, key=f"{where}.{action}")
+        labels[action] = tuple(names)
+    return labels

@@ -19,6 +19,7 @@ YAML (``flow:`` in a run or device configuration; every key optional)::
       poll_interval_s: 0.25
       refresh: false                # press Refresh on the configuration screen and check again
       reset_after_red: false        # press Reset after collecting diagnostics on red
+      export_logs: true             # Windows 11: press Export logs on the diagnostics page
       provisioning_tile: "autopilot"   # regex (case-insensitive) naming the tile to choose
 """
 
@@ -50,6 +51,7 @@ class FlowSettings:
     key_hold_s: float = 0.1
     refresh: bool = False
     reset_after_red: bool = False
+    export_logs: bool = True
     power_on: bool = True
     provisioning_tile: str = "autopilot"
 

@@ -147,7 +147,6 @@ class TechnicianFlow:
                 (*FIRST_SCREENS, ScreenState.OPTIONS, ScreenState.SOMETHING_WENT_WRONG),
                 self.settings.boot_timeout_s,
                 what="first OOBE screen",
-                on_sighting=self._note_blank,
             )
             if sighting is None:
                 raise self.watcher.unexpected_screen(
@@ -285,7 +284,7 @@ class TechnicianFlow:
                 on_sighting=follower.see,
                 frozen_limit_s=self.settings.frozen_screen_s,
             )
-            follower.finish()
+            follower.finish(self._clock())
             if sighting is None:
                 last = self.watcher.last
                 if last is not None and last.state is ScreenState.UNKNOWN:
@@ -369,6 +368,12 @@ class TechnicianFlow:
         self.recorder.diagnostics_screenshot("diagnostics", sighting.frame)
         self._collect_codes(observation)
         handle.detail = f"diagnostics page read; codes {self._codes or 'none'}"
+        if self.settings.export_logs and self.windows == 11:
+            self._run_keys("export_logs")
+            self.recorder.event("diagnostics", "Export logs pressed")
+            self._sleep(self.settings.poll_interval_s)
+            after = self.watcher.poll()
+            self.recorder.diagnostics_screenshot("export-logs", after.frame)
         self._act_until("close_diagnostics", leave=(ScreenState.DIAGNOSTICS,), handle=handle)
 
     def _act_until(
@@ -402,6 +407,15 @@ class TechnicianFlow:
         )
 
     def _run_keys(self, action: str) -> None:
+        """Do an action: click its button where the backend can and vision found it, else keys."""
+        pointer = self.target.pointer
+        labels = self._nav().click_labels.get(action, ())
+        if pointer is not None and labels:
+            wanted = {_normalise(label) for label in labels}
+            for button in self.watcher.observe().fields.buttons:
+                if _normalise(button.label) in wanted:
+                    pointer.click(*button.centre)
+                    return
         script = self._nav().script(action)
         run_script(
             script,
@@ -562,9 +576,6 @@ class TechnicianFlow:
                 raise UnknownScreen(f"power state did not become {state.value} in {timeout_s} s")
             self._sleep(self.settings.poll_interval_s)
 
-    def _note_blank(self, sighting: Sighting) -> None:
-        return None
-
     def _something_went_wrong(self, when: str) -> DeviceFailure:
         observation = self.watcher.observe()
         self._collect_codes(observation)
@@ -577,8 +588,16 @@ class TechnicianFlow:
         self._outcome = FlowOutcome(verdict, reason, self._result_seen, list(self._codes))
 
 
+_DONE_STATUSES = ("complete", "failed", "no setup needed", "previous step failed")
+_IDLE_STATUSES = ("waiting", "identifying")
+
+
 class _EspFollower:
-    """Reads the ESP while provisioning runs: codes, phase changes, reboots (black frames)."""
+    """Reads the ESP while provisioning runs: codes, phase changes, reboots (black frames).
+
+    Each ESP phase seen working becomes a sub-phase ``esp:<name>`` of the run's timings, from
+    the first frame it was seen working to the first frame it was seen done.
+    """
 
     def __init__(self, flow: TechnicianFlow) -> None:
         self.flow = flow
@@ -586,6 +605,7 @@ class _EspFollower:
         self._in_blank = False
         self._phase_status: dict[str, str] = {}
         self._phase_started: dict[str, float] = {}
+        self._phase_recorded: set[str] = set()
 
     def see(self, sighting: Sighting) -> None:
         flow = self.flow
@@ -610,9 +630,25 @@ class _EspFollower:
                 if previous != phase.status:
                     self._phase_status[phase.name] = phase.status
                     flow.recorder.event("esp", f"{phase.name}: {phase.status}")
+                    self._time_phase(phase.name, phase.status, sighting.frame.timestamp)
 
-    def finish(self) -> None:
-        return None
+    def _time_phase(self, name: str, status: str, at: float) -> None:
+        lowered = status.lower()
+        if name in self._phase_recorded or lowered.startswith(_IDLE_STATUSES):
+            return
+        if lowered.startswith(_DONE_STATUSES):
+            start = self._phase_started.pop(name, None)
+            if start is not None:
+                self._phase_recorded.add(name)
+                self.flow.recorder.add_phase(f"esp:{name}", start, at, status)
+        else:
+            self._phase_started.setdefault(name, at)
+
+    def finish(self, at: float) -> None:
+        """Close ESP phases still working when the result screen came (e.g. a timeout)."""
+        for name, start in sorted(self._phase_started.items(), key=lambda item: item[1]):
+            self.flow.recorder.add_phase(f"esp:{name}", start, at, self._phase_status.get(name, ""))
+        self._phase_started.clear()
 
 
 def _normalise(value: str | None) -> str | None:

@@ -19,7 +19,7 @@ YAML (``target`` for screen + keyboard + click, or ``screen`` / ``keyboard`` on 
           focus_window: true            # give the window the focus before each key
           key_hold_s: 0.1               # how long each key is held (default: the flow's)
           pacing_s: 0.05                # pause after each key or chord
-        power: {backend: command, on: [virsh, start, win11-vm-07], ...}
+        power: {backend: manual}        # or libvirt, redfish, ipmi, command
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from harness.errors import ConfigError
 from harness.targets.desktop_area import FixedRegion, Region, TitledWindow
 from harness.targets.desktop_input import DesktopKeyboard, DesktopPointer, load_pyautogui
 from harness.targets.desktop_screen import DesktopArea, DesktopScreen
@@ -88,7 +87,7 @@ def _area(reader: SettingsReader, display: str | None) -> DesktopArea:
             raise reader.error("window_inset", "only applies to window_title, not to a region")
         x, y, width, height = _integers(reader, "region", 4, minimum=0)
         if width < 1 or height < 1:
-            raise reader.error("region", f"width and height must be at least 1, got {width}x{height}")
+            raise reader.error("region", f"width and height must be >= 1, got {width}x{height}")
         return FixedRegion(Region(x, y, width, height))
     title = reader.text("window_title")
     if not title.strip():
@@ -107,7 +106,3 @@ def _integers(reader: SettingsReader, key: str, count: int, *, minimum: int) -> 
     ):
         raise reader.error(key, f"expected a list of {count} integers >= {minimum}, got {value!r}")
     return list(value)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(ConfigError.__doc__)

@@ -59,6 +59,8 @@ KEYBOARD = (
     + r"""
 $keyboard = @($system | Get-CimAssociatedInstance -ResultClassName Msvm_Keyboard)[0]
 if ($null -eq $keyboard) { throw "VM '$VMName' has no Msvm_Keyboard" }
+# An empty list may arrive as $null, and @($null).Count is 1: normalise before counting.
+if ($null -eq $Held) { $Held = @() }
 $steps = [System.Collections.Generic.List[object]]::new()
 function Invoke-KeyboardMethod([string]$method, [uint32]$code) {
     $arguments = @{ keyCode = $code }
@@ -74,7 +76,7 @@ try {
         $pressed.Add($code)
         Start-Sleep -Milliseconds $StepMs
     }
-    if ($pressed.Count -eq @($Held).Count) {
+    if ($pressed.Count -eq $Held.Count) {
         [void](Invoke-KeyboardMethod 'TypeKey' $KeyCode)
         if ($pressed.Count -gt 0) { Start-Sleep -Milliseconds $StepMs }
     }

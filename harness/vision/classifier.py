@@ -64,6 +64,18 @@ class ScreenClassifier:
             for item in scored[:3]
         )
         best = scored[0] if scored else None
+        if best is not None and not best.passed:
+            # Nothing matched: read the anchors of every definition anyway, so that the closest
+            # candidates say "right words, wrong colours" (or the reverse) for whoever debugs it.
+            scored = [
+                self._score(d, image, hsv, looked, always_read=True) for d in self._ordered(hsv)
+            ]
+            scored.sort(key=lambda item: item.score, reverse=True)
+            candidates = tuple(
+                Candidate(item.definition.state, round(item.score, 3), item.definition.name)
+                for item in scored[:3]
+            )
+            best = scored[0]
         if best is None or not best.passed:
             evidence = best.evidence if best else ()
             return (
@@ -89,7 +101,13 @@ class ScreenClassifier:
         return list(self.definitions.screens)
 
     def _score(
-        self, definition: ScreenDefinition, image: np.ndarray, hsv: np.ndarray, looked: Looked
+        self,
+        definition: ScreenDefinition,
+        image: np.ndarray,
+        hsv: np.ndarray,
+        looked: Looked,
+        *,
+        always_read: bool = False,
     ) -> _Scored:
         evidence: list[Evidence] = []
         colour_parts: list[float] = []
@@ -108,7 +126,7 @@ class ScreenClassifier:
                 )
             )
         colour_score = sum(colour_parts) / len(colour_parts) if colour_parts else 1.0
-        if not colour_ok:
+        if not colour_ok and not always_read:
             # Not the right colours: skip OCR, this definition cannot match.
             return _Scored(definition, _COLOUR_WEIGHT * colour_score, False, tuple(evidence))
         matched = 0
@@ -151,8 +169,8 @@ class ScreenClassifier:
         if needle_score is not None:
             parts.append(needle_score)
         evidence_score = max(parts) if parts else 1.0
-        passed = matched >= definition.min_anchors
-        if needle_passed:
+        passed = colour_ok and matched >= definition.min_anchors
+        if needle_passed and colour_ok:
             passed = True  # a lab's own needle recognises the screen even where OCR fails
         elif definition.needle_tags and not definition.anchors:
             passed = False

@@ -99,7 +99,7 @@ class FieldReader:
         return best[1] if best else None
 
     def _buttons(self, image, looked, definition, labels) -> tuple:
-        lines = self._lines(image, looked, definition, "buttons", FIELD_READ_HEIGHT, 11, True)
+        lines = self._lines(image, looked, definition, "buttons", FIELD_READ_HEIGHT, 3, True)
         return find_buttons(lines, labels.get("buttons", ()))
 
     def _details(self, image, looked, definition, labels) -> Fields:

@@ -163,31 +163,27 @@ def _blank_thumb(img: np.ndarray) -> np.ndarray:
     return cv2.resize(img, size, interpolation=cv2.INTER_AREA).astype(np.int16)
 
 
+NEGLIGIBLE_CONTENT = 0.002
+"""Share of thumbnail pixels under which content does not count: a mouse pointer or a few hot
+pixels on a black screen leave it black."""
+
+
 def _dominant_colour(thumb: np.ndarray) -> np.ndarray:
     """The per-channel median: the background colour when the background covers most pixels."""
     return np.median(thumb.reshape(-1, thumb.shape[-1] if thumb.ndim == 3 else 1), axis=0)
 
 
-def _content_mask(thumb: np.ndarray, background: np.ndarray) -> np.ndarray:
-    """Pixels that are not the background colour (text, logos)."""
-    distance = np.abs(thumb.reshape(thumb.shape[0], thumb.shape[1], -1) - background)
-    return distance.max(axis=2) > BLANK_TOLERANCE
+def _content_mask(thumb: np.ndarray, background: np.ndarray, dark: bool) -> np.ndarray:
+    """Pixels that are not background (text, logos).
 
-
-def _all_dark(thumb: np.ndarray) -> bool:
-    # Every channel, not grey: pure blue (a grabber's "no signal" screen) has a grey level of 29.
-    return int(thumb.max()) < DARK_LEVEL
-
-
-def is_black(img: np.ndarray) -> bool:
-    """Every part of the picture is dark: an off display, a reboot gap, a mode switch."""
-    return _all_dark(_blank_thumb(img))
-
-
-def is_uniform(img: np.ndarray) -> bool:
-    """One colour everywhere (black, a grabber's blue "no signal" screen, a blank wallpaper)."""
-    thumb = _blank_thumb(img)
-    return not _content_mask(thumb, _dominant_colour(thumb)).any()
+    On a dark background every dark pixel is background, whatever its exact level: a dark grey
+    bezel or grabber bars around a black screen are not content. On a coloured background,
+    content is what differs from that colour by more than ``BLANK_TOLERANCE``.
+    """
+    pixels = thumb.reshape(thumb.shape[0], thumb.shape[1], -1)
+    if dark:
+        return pixels.max(axis=2) >= DARK_LEVEL
+    return np.abs(pixels - background).max(axis=2) > BLANK_TOLERANCE
 
 
 def _content_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
@@ -217,58 +213,64 @@ def _small_centred_content(
     )
 
 
-def _no_signal_card(thumb: np.ndarray) -> bool:
+def _looks_like_firmware_logo(mask: np.ndarray) -> bool:
+    # Firmware / boot logo on black: one bright object (an OEM or Windows logo, maybe a spinner
+    # below it) in the middle of the screen, up to 15 % of it.
+    return _small_centred_content(mask, max_fraction=0.15, max_width=0.6, max_height=0.7)
+
+
+def _looks_like_no_signal_card(mask: np.ndarray) -> bool:
     # A grabber card: one colour with a line or two of centred text ("No Signal", "No input").
     # Windows screens put a title near the top and buttons near a corner, so their content box is
     # wide and tall; the card's is small. (A Windows "Just a moment..." interstitial - centred
     # text on a plain colour - does look like this; it is a transition screen, not a flow state.)
-    mask = _content_mask(thumb, _dominant_colour(thumb))
     return _small_centred_content(mask, max_fraction=0.04, max_width=0.5, max_height=0.3)
-
-
-def _firmware_logo(thumb: np.ndarray) -> bool:
-    # Firmware / boot logo: black background, one bright object (an OEM or Windows logo, maybe a
-    # spinner below it) in the middle of the screen.
-    background = _dominant_colour(thumb)
-    if float(background.max()) >= DARK_LEVEL:
-        return False
-    mask = _content_mask(thumb, background)
-    return _small_centred_content(mask, max_fraction=0.15, max_width=0.6, max_height=0.7)
-
-
-def is_no_signal(img: np.ndarray) -> bool:
-    """Black, one colour, or a capture device's "No Signal" card (one colour, a little centred
-    text)."""
-    thumb = _blank_thumb(img)
-    return blank_kind_of_thumbnail(thumb) in {"black", "uniform", "no-signal"}
-
-
-def looks_like_firmware_logo(img: np.ndarray) -> bool:
-    """Mostly black with a small bright object in the centre (a power-on or reboot logo)."""
-    return _firmware_logo(_blank_thumb(img))
 
 
 def blank_kind_of_thumbnail(thumb: np.ndarray) -> str | None:
     """``blank_kind`` for a 128-pixel-wide int16 thumbnail of the frame."""
-    if _all_dark(thumb):
-        return "black"
     background = _dominant_colour(thumb)
-    mask = _content_mask(thumb, background)
-    if not mask.any():
-        return "uniform"
-    if _firmware_logo(thumb):
+    # Every channel, not grey: pure blue (a grabber's "no signal" screen) has a grey level of 29.
+    dark = float(background.max()) < DARK_LEVEL
+    mask = _content_mask(thumb, background, dark)
+    if mask.mean() <= NEGLIGIBLE_CONTENT:
+        return "black" if dark else "uniform"
+    if dark and _looks_like_firmware_logo(mask):
         return "firmware"
-    if _no_signal_card(thumb):
+    if _looks_like_no_signal_card(mask):
         return "no-signal"
     return None
+
+
+def is_black(img: np.ndarray) -> bool:
+    """Dark everywhere (a stray mouse pointer allowed): an off display, a reboot gap, a mode
+    switch."""
+    return blank_kind(img) == "black"
+
+
+def is_uniform(img: np.ndarray) -> bool:
+    """One colour everywhere: black, a grabber's blue "no signal" screen, a blank wallpaper."""
+    return blank_kind(img) in {"black", "uniform"}
+
+
+def is_no_signal(img: np.ndarray) -> bool:
+    """Black, one colour, or a capture device's "No Signal" card (one colour, a little centred
+    text). A card on black counts as ``firmware`` (a logo on black): both mean "no screen of the
+    flow"."""
+    return blank_kind(img) in {"black", "uniform", "no-signal"}
+
+
+def looks_like_firmware_logo(img: np.ndarray) -> bool:
+    """Mostly black with a small bright object in the centre (a power-on or reboot logo)."""
+    return blank_kind(img) == "firmware"
 
 
 def blank_kind(img: np.ndarray) -> str | None:
     """Why the frame shows no screen of the flow: ``"black"``, ``"uniform"``, ``"no-signal"``,
     ``"firmware"``, or None when it shows something else.
 
-    The order matters: black is also uniform, and a firmware logo on black is checked before the
-    more general "little centred content" card.
+    Dark bars or a dark bezel around a dark screen are tolerated; around a coloured screen they
+    count as content, so crop to ``active_area`` first when the capture may add them.
     """
     return blank_kind_of_thumbnail(_blank_thumb(img))
 
