@@ -148,7 +148,11 @@ def main(argv: list[str] | None = None) -> int:
             "machine": facts,
             "context": context,
             "median_ms": {
-                row.name: {**row.ms, "target_1080p": row.target_ms, "note": row.note}
+                row.name: {
+                    **{size: None if ms is None else round(ms, 2) for size, ms in row.ms.items()},
+                    "target_1080p": row.target_ms,
+                    "note": row.note,
+                }
                 for row in rows
             },
         }

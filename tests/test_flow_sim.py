@@ -137,3 +137,20 @@ def test_reboot_during_esp_passes_with_the_reboot_in_the_timeline(tmp_path: Path
     assert result.verdict == "passed", result.reason
     reboots = [event for event in result.events if event.kind == "reboot"]
     assert reboots, [event.kind for event in result.events]
+
+
+def test_a_target_that_can_click_gets_its_buttons_clicked(tmp_path: Path) -> None:
+    target = make_sim_target("tpm-attestation-failure", size=SIZE, time_scale=120, pointer=True)
+    with target:
+        result = run_flow(
+            target,
+            Expectation.parse("red:0x800705b4"),
+            out_dir=tmp_path,
+            settings=SIM_FLOW,
+            windows=10,
+        )
+    assert result.verdict == "passed", result.reason
+    clicked = [event.detail for event in result.events if event.kind == "click"]
+    assert any("'Provision'" in detail for detail in clicked), clicked
+    assert any("'View diagnostics'" in detail for detail in clicked), clicked
+    assert result.diagnostics

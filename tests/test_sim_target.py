@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -150,3 +152,25 @@ def test_the_real_renderer_draws_the_first_page() -> None:
     # Windows 10 OOBE blue (approx. RGB 0,66,117) dominates: B > R in BGR order.
     blue, _green, red = frame.image.reshape(-1, 3).mean(axis=0)
     assert blue > red + 40
+
+
+def test_pointer_clicks_drawn_buttons_and_ignores_empty_space() -> None:
+    from harness.sim.render.renderer import render_with_hotspots
+
+    target = make_sim_target("success", size=(1024, 768), time_scale=600.0, pointer=True)
+    device = target.keyboard.device
+    target.power.power_on()
+    deadline = time.monotonic() + 10
+    while device.view().screen != "oobe-region" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for _ in range(5):
+        target.keyboard.press(key("leftsuper"))
+    assert device.view().screen == "options"
+    target.pointer.click(5, 5)  # nothing drawn there
+    assert device.view().screen == "options"
+    target.keyboard.press(key("down"))
+    _, hotspots = render_with_hotspots(device.view(), (1024, 768))
+    left, top, right, bottom = hotspots["Continue"]
+    target.pointer.click((left + right) // 2, (top + bottom) // 2)
+    assert device.view().screen == "configuration"
+    assert target.pointer.clicks[-1][2] == "Continue"

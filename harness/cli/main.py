@@ -26,6 +26,9 @@ COMMAND_MODULES = (
     "harness.cli.run_command",
     "harness.cli.inspect_command",
     "harness.cli.sim_window_command",
+    "harness.cli.vm_commands",
+    "harness.cli.sim_guest_command",
+    "harness.cli.sim_serve_command",
 )
 
 

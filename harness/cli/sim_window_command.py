@@ -36,9 +36,22 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--title", default=None, help="window title (default: the standard one)")
     parser.add_argument(
+        "--position", default="0,0", help="X,Y of the window's top-left corner (default 0,0)"
+    )
+    parser.add_argument(
         "--powered-off", action="store_true", help="do not power the device on at start"
     )
     parser.set_defaults(handler=window_command)
+
+
+def parse_position(text: str) -> tuple[int, int]:
+    """``"100,60"`` -> (100, 60); ConfigError naming ``--position`` otherwise."""
+    x, _, y = text.partition(",")
+    if not (x.strip().isdigit() and y.strip().isdigit()):
+        raise ConfigError(
+            f"expected X,Y such as 100,60, got {text!r}", source="command line", key="--position"
+        )
+    return int(x), int(y)
 
 
 def window_command(args: argparse.Namespace) -> int:
@@ -51,6 +64,7 @@ def window_command(args: argparse.Namespace) -> int:
             key="--time-scale",
         )
     size = parse_size(args.size)
+    position = parse_position(args.position)
     # Imported here: Tk and the renderer are heavy, and other sim commands need neither.
     from harness.sim.window import WINDOW_TITLE, SimWindow
     from harness.targets.sim import make_sim_target
@@ -61,6 +75,19 @@ def window_command(args: argparse.Namespace) -> int:
         )
     except (KeyError, ValueError) as problem:
         raise ConfigError(str(problem), source="command line", key="--scenario") from None
+    import tkinter
+
     with target:
-        SimWindow(target, title=args.title or WINDOW_TITLE, power_on=not args.powered_off).run()
+        window = SimWindow(
+            target,
+            title=args.title or WINDOW_TITLE,
+            power_on=not args.powered_off,
+            position=position,
+        )
+        try:
+            window.run()
+        except tkinter.TclError as problem:  # no X server there, or access refused
+            raise ConfigError(
+                f"cannot open a window on display {os.environ['DISPLAY']!r}: {problem}"
+            ) from None
     return 0

@@ -59,9 +59,9 @@ def run_flow(
     if handler:
         log.addHandler(handler)
     try:
-        bundle.set_device(
-            name=target.name, backend=backend, windows=windows, facts=dict(target.facts)
-        )
+        # Facts that repeat a device field would show twice in the report.
+        facts = {k: v for k, v in target.facts.items() if k not in ("backend", "windows", "name")}
+        bundle.set_device(name=target.name, backend=backend, windows=windows, facts=facts)
         bundle.set_expectation(expectation.to_dict())
         flow = TechnicianFlow(
             target, vision, expectation, settings, BundleRecorder(bundle), windows=windows

@@ -415,6 +415,7 @@ class TechnicianFlow:
             for button in self.watcher.observe().fields.buttons:
                 if _normalise(button.label) in wanted:
                     pointer.click(*button.centre)
+                    self.recorder.event("click", f"{action}: {button.label!r} at {button.centre}")
                     return
         script = self._nav().script(action)
         run_script(

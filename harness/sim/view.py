@@ -24,8 +24,8 @@ per screen are listed below. Keys marked optional may be missing.
 - ``esp``: Data: ``title``, ``subtitle``, ``phases``: list of {``name``, ``status``,
   ``expanded`` (bool), ``substeps``: list of {``name``, ``status``}}. A status is the exact text
   shown: ``Complete``, ``Working on it...``, ``Identifying``,
-  ``Waiting for previous step to finish``, ``Failed``, ``No setup needed``, ``Previous step failed``,
-  ``Failed: 0x800705b4``, ``4 of 8 installed``...
+  ``Waiting for previous step to finish``, ``Failed``, ``No setup needed``,
+  ``Previous step failed``, ``Failed: 0x800705b4``, ``4 of 8 installed``...
 - ``success`` / ``failure``: the result screens. Data: ``title``, ``organization``, ``profile``,
   ``user`` (str; "Not assigned" when none), ``elapsed`` (str as shown: ``"0 h 9 min"``),
   ``qr_payload`` (str or None: Windows 11 shows no QR here), ``message`` (str), ``buttons``

@@ -70,6 +70,7 @@ class SimWindow:
         picture.pack(fill="both", expand=True)
         root.bind("<KeyPress>", self._key_down)
         root.bind("<KeyRelease>", self._key_up)
+        picture.bind("<Button-1>", self._click)
         picture.bind(
             "<Button-3>", lambda event: self._power_menu(root).tk_popup(event.x_root, event.y_root)
         )
@@ -87,6 +88,20 @@ class SimWindow:
             self._photo = ImageTk.PhotoImage(Image.fromarray(rgb), master=root)
             picture.configure(image=self._photo)
         root.after(self.refresh_ms, lambda: self._refresh(root, picture))
+
+    def _click(self, event: Any) -> None:
+        """A left click on a drawn button or link activates it (the model's ``click``)."""
+        from harness.sim.render.renderer import render_with_hotspots
+
+        if self._shown is None:
+            return
+        height, width = self._shown.shape[:2]
+        device = self.target.keyboard.device  # type: ignore[attr-defined]
+        _, hotspots = render_with_hotspots(device.view(), (width, height))
+        for label, (left, top, right, bottom) in hotspots.items():
+            if left <= event.x <= right and top <= event.y <= bottom:
+                device.click(label)
+                return
 
     def _key_down(self, event: Any) -> None:
         key = key_for_keysym(event.keysym)

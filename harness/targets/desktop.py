@@ -19,6 +19,7 @@ YAML (``target`` for screen + keyboard + click, or ``screen`` / ``keyboard`` on 
           focus_window: true            # give the window the focus before each key
           key_hold_s: 0.1               # how long each key is held (default: the flow's)
           pacing_s: 0.05                # pause after each key or chord
+          click: true                   # target only: the flow clicks the buttons it reads
         power: {backend: manual}        # or libvirt, redfish, ipmi, command
 """
 
@@ -52,6 +53,7 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> object:
     focus_window = reader.flag("focus_window", isinstance(area, TitledWindow))
     if focus_window and not isinstance(area, TitledWindow):
         raise reader.error("focus_window", "needs window_title (a fixed region has no window)")
+    click = reader.flag("click", True)
     reader.finish()
 
     def gui() -> Any:
@@ -69,7 +71,7 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> object:
         name=f"desktop:{area.label}",
         screen=screen,
         keyboard=keyboard,
-        pointer=DesktopPointer(gui, area),
+        pointer=DesktopPointer(gui, area) if click else None,
         facts={"backend": "desktop", "desktop_area": area.label},
     )
 

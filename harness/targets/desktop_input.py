@@ -5,15 +5,19 @@ pyautogui is imported on first use, not with this module: on X11 it opens the di
 ``load_pyautogui(display)`` therefore sets ``DISPLAY`` only for the import, and refuses a second,
 different display later in the same process.
 
-Two pyautogui habits are switched off per call rather than globally (no process-wide state):
-its 0.1 s pause after every call (``_pause=False``; the backend paces keys itself). Its
+pyautogui's 0.1 s pause after every call is switched off per call (``_pause=False``), not
+globally, so no process-wide setting changes: the backend paces keys itself. pyautogui's
 fail-safe stays on: a person who moves the mouse into a screen corner stops the run
 (``Interrupted``), which is what an operator at the rig expects.
+
+pyautogui also ignores key names it does not know without a word; every name is checked against
+``pyautogui.KEY_NAMES`` first, so a missing one is a ``KeyNotAccepted``, never a silently lost key.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -34,8 +38,6 @@ _import_lock = threading.Lock()
 def load_pyautogui(display: str | None) -> Any:
     """pyautogui, bound to ``display`` (``:0``) or to ``$DISPLAY`` when ``display`` is None."""
     with _import_lock:
-        import sys
-
         already = sys.modules.get("pyautogui")
         if already is not None:
             _check_bound_display(already, display)

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from harness.errors import UsageError
 from harness.keys import Key
 from harness.sim.model import SimDevice
 from harness.sim.model.clock import Clock
@@ -67,6 +68,36 @@ class SimKeyboard:
             return
         *held, last = keys
         self.device.press(last.name, modifiers=[k.name for k in held])
+
+
+class SimPointer:
+    """A mouse on the simulated screen: a click on a drawn button or link activates it.
+
+    Where the controls are comes from the renderer (``render_with_hotspots``) for the View on
+    screen now, at the frame size, so vision's button boxes and the click meet in the same pixel
+    space. Only without geometric capture artefacts (scaling, letterbox) is that space the same.
+    """
+
+    def __init__(self, device: SimDevice, size: tuple[int, int]) -> None:
+        self.device = device
+        self._size = size
+        self.clicks: list[tuple[int, int, str | None]] = []
+
+    def click(self, x: int, y: int) -> None:
+        from harness.sim.render.renderer import render_with_hotspots
+
+        _, hotspots = render_with_hotspots(self.device.view(), self._size)
+        hit = next(
+            (
+                label
+                for label, (left, top, right, bottom) in hotspots.items()
+                if left <= x <= right and top <= y <= bottom
+            ),
+            None,
+        )
+        self.clicks.append((x, y, hit))
+        if hit is not None:
+            self.device.click(hit)
 
 
 class SimScreen:
@@ -121,11 +152,16 @@ def make_sim_target(
     seed: int = 0,
     clock: Clock | None = None,
     render_bgr: RenderBgr | None = None,
+    pointer: bool = False,
 ) -> Target:
     """A Target backed by a fresh simulated device (powered off).
 
     ``clock`` and ``render_bgr`` exist for tests: a hand-advanced clock and a cheap renderer.
+    ``pointer=True`` adds a mouse (the flow then clicks the buttons it reads); it needs frames
+    in the renderer's own geometry, so it cannot be combined with capture artefacts.
     """
+    if pointer and artefacts is not None:
+        raise UsageError("a simulated pointer needs frames without capture artefacts")
     merged = {"windows": windows, "seed": seed, **dict(overrides or {})}
     device = SimDevice(scenario, overrides=merged, clock=clock, time_scale=time_scale)
     if render_bgr is None:
@@ -136,6 +172,7 @@ def make_sim_target(
         screen=SimScreen(device, size, source, render_bgr, artefacts),
         keyboard=SimKeyboard(device),
         power=SimPower(device),
+        pointer=SimPointer(device, size) if pointer else None,
         facts={"backend": "sim", "scenario": scenario, "windows": str(windows)},
     )
 

@@ -1,6 +1,7 @@
 """A target: the device under test as a composition of a screen, a keyboard and a power control.
 
-A physical laptop might be ``capture`` + ``ch9329`` + ``redfish``; a VM is ``libvirt`` for all three.
+A physical laptop might be ``capture`` + ``ch9329`` + ``redfish``; a VM is ``libvirt`` for all
+three.
 The flow only sees this object and the protocols in ``protocols.py``.
 """
 

@@ -175,6 +175,20 @@ class SimDevice:
         handler(now, name, ctrl, shift)
         return True
 
+    def click(self, control: str) -> bool:
+        """A mouse click on the control labelled ``control`` (a button or link): it takes the
+        focus and is activated, as Enter on it would. False when the screen has no such control
+        (a click on nothing does nothing, as on a real screen)."""
+        self._advance()
+        now = self.sim_time
+        if self._stage in ("off", "interlude") or not self._focus.focus(control):
+            self._log(now, f"click-ignored {control}")
+            return False
+        self._log(now, f"click {control}")
+        handler = getattr(self, "_key_" + self._stage.replace("-", "_"))
+        handler(now, "enter" if self._stage != "options" else "space", False, False)
+        return True
+
     def _key_oobe(self, now: float, name: str, ctrl: bool, shift: bool) -> None:
         if name in WINDOWS_KEYS:
             if self._windows_key.press(self._clock.monotonic()):

@@ -16,6 +16,17 @@ class FocusRing:
     def focused(self) -> str:
         return self._controls[self._index]
 
+    @property
+    def controls(self) -> tuple[str, ...]:
+        return self._controls
+
+    def focus(self, control: str) -> bool:
+        """Put the focus on ``control``; False when this ring has no such control."""
+        if control not in self._controls:
+            return False
+        self._index = self._controls.index(control)
+        return True
+
     def move(self, backwards: bool = False) -> str:
         step = -1 if backwards else 1
         self._index = (self._index + step) % len(self._controls)

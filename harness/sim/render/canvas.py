@@ -27,6 +27,8 @@ class Canvas:
         self.width, self.height = image.size
         self.unit = self.height / DESIGN_HEIGHT
         self.cx = self.width // 2
+        self.hotspots: dict[str, tuple[int, int, int, int]] = {}
+        """Clickable controls drawn so far: label -> (left, top, right, bottom)."""
 
     # -- geometry -------------------------------------------------------------------------
     def px(self, design: float) -> int:

@@ -108,13 +108,22 @@ def check_size(size: tuple[int, int]) -> tuple[int, int]:
 
 def render(view: View, size: tuple[int, int]) -> Image.Image:
     """The screen shown by ``view`` as an RGB image of exactly ``size`` (width, height)."""
+    return render_with_hotspots(view, size)[0]
+
+
+Hotspots = dict[str, tuple[int, int, int, int]]
+"""Clickable controls of a rendered screen: label -> (left, top, right, bottom) in pixels."""
+
+
+def render_with_hotspots(view: View, size: tuple[int, int]) -> tuple[Image.Image, Hotspots]:
+    """The screen and where its buttons and links are (for a simulated mouse click)."""
     width, height = check_size(size)
     if view.screen not in SCREENS:
         raise UsageError(f"unknown screen {view.screen!r}; known: {', '.join(SCREENS)}")
     if view.screen in _BLACKOUT:
         canvas = Canvas(Image.new("RGB", (width, height), BLACK))
         _BLACKOUT[view.screen](canvas, dict(view.data))
-        return canvas.image
+        return canvas.image, canvas.hotspots
     table = _SCREENS.get(view.windows)
     if table is None:
         raise UsageError(f"unknown Windows version {view.windows!r}; the simulator draws 10 and 11")
@@ -125,4 +134,4 @@ def render(view: View, size: tuple[int, int]) -> Image.Image:
         image = Image.new("RGB", (width, height), background)
     canvas = Canvas(image)
     draw(canvas, dict(view.data))
-    return canvas.image
+    return canvas.image, canvas.hotspots

@@ -104,10 +104,11 @@ def draw_result_layout(
         # "View diagnostics": bold text bottom left, no button box (reference, Windows 10 red).
         y = bottom - canvas.px(look.button.height) / 2 - index * canvas.px(48)
         canvas.text((margin, y), str(link), size=26, weight="bold", fill=look.text, anchor="lm")
+        face_box = canvas.draw.textbbox(
+            (margin, y), str(link), font=canvas.font("bold", 26), anchor="lm"
+        )
+        canvas.hotspots[str(link)] = tuple(int(v) for v in face_box)  # type: ignore[assignment]
         if data.get("focus") == link:
-            face_box = canvas.draw.textbbox(
-                (margin, y), str(link), font=canvas.font("bold", 26), anchor="lm"
-            )
             pad = canvas.px(6)
             canvas.dotted_rect(
                 (

@@ -40,6 +40,7 @@ def button(
         canvas.px(style.min_width), canvas.text_width(label, face) + 2 * canvas.px(style.padding)
     )
     box = (right - width, bottom - canvas.px(style.height), right, bottom)
+    canvas.hotspots[label] = box
     radius = canvas.px(style.radius) if style.radius else 0
     canvas.rect(
         box, fill=style.fill, outline=style.border, width=max(1, canvas.px(1)), radius=radius
