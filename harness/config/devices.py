@@ -28,14 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from harness.errors import ConfigError
 from harness.flow.expectation import Expectation
 from harness.flow.settings import FlowSettings
 from harness.targets.protocols import Keyboard, Pointer, Power, Screen
 from harness.targets.registry import check_backend, create_part
 from harness.targets.target import Target
+from harness.yaml_file import load_yaml
 
 DEVICE_KEYS = {"target", "screen", "keyboard", "power", "expect", "flow", "facts", "windows"}
 
@@ -68,12 +67,7 @@ class LabConfig:
 
 def load_lab_config(path: Path) -> LabConfig:
     source = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as problem:
-        raise ConfigError(f"cannot read: {problem.strerror}", source=source) from None
-    except yaml.YAMLError as problem:
-        raise ConfigError(f"not valid YAML: {problem}", source=source) from None
+    data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("devices"), dict):
         raise ConfigError("expected a mapping with a 'devices' mapping", source=source)
     devices = {

@@ -12,10 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from harness.errors import ConfigError
 from harness.keys import parse_script
+from harness.yaml_file import load_yaml
 
 ACTIONS = (
     "next_tile",
@@ -52,12 +51,7 @@ class Navigation:
 def load_navigation(windows: int, path: Path | None = None) -> Navigation:
     path = path or Path(os.environ.get("HARNESS_NAVIGATION", DEFAULT_PATH))
     source = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as problem:
-        raise ConfigError(f"cannot read: {problem.strerror}", source=source) from None
-    except yaml.YAMLError as problem:
-        raise ConfigError(f"not valid YAML: {problem}", source=source) from None
+    data = load_yaml(path)
     section = (data or {}).get(f"windows{windows}")
     if not isinstance(section, dict):
         raise ConfigError("missing section", source=source, key=f"windows{windows}")
