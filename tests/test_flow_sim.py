@@ -133,7 +133,9 @@ def test_update_error_fails_with_the_screen_text(tmp_path: Path) -> None:
 
 
 def test_reboot_during_esp_passes_with_the_reboot_in_the_timeline(tmp_path: Path) -> None:
-    result = _run(tmp_path, "reboot-during-esp")
+    # A real restart is black for a while: 20 simulated seconds, so that at this time scale the
+    # reboot lasts longer than one poll-and-classify cycle.
+    result = _run(tmp_path, "reboot-during-esp", overrides={"reboot_black_s": 20.0})
     assert result.verdict == "passed", result.reason
     reboots = [event for event in result.events if event.kind == "reboot"]
     assert reboots, [event.kind for event in result.events]

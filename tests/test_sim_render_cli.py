@@ -79,6 +79,6 @@ def test_other_modules_can_add_sim_subcommands() -> None:
 
     parser = build_parser()
     subparsers = next(action for action in parser._actions if action.dest == "command")
-    sim_subparsers(subparsers).add_parser("serve").set_defaults(handler=lambda _args: 0)
-    assert parser.parse_args(["sim", "serve"]).handler(None) == 0
+    sim_subparsers(subparsers).add_parser("example-extension").set_defaults(handler=lambda _args: 0)
+    assert parser.parse_args(["sim", "example-extension"]).handler(None) == 0
     assert parser.parse_args(["sim", "render", "--screen", "esp", "--out", "x.png"]).screen == "esp"

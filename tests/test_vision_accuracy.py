@@ -57,7 +57,9 @@ EXPECTED_STATE = {
 ALL_SCREENS = tuple(EXPECTED_STATE)
 # With artefacts, one OOBE page stands for all four (they share colours and layout).
 ARTEFACT_SCREENS = tuple(s for s in ALL_SCREENS if s not in ("oobe-keyboard", "oobe-network"))
+# Fields are read (observe) on these; the others are only classified.
 FIELD_SCREENS = {"options", "configuration", "esp", "esp-failed", "success", "failure"}
+BUTTON_SCREENS = {"options", "configuration", "success", "failure", "something-went-wrong"}
 
 
 def make_view(screen: str, windows: int, variant: int = 0) -> View:
@@ -72,6 +74,13 @@ def make_view(screen: str, windows: int, variant: int = 0) -> View:
 
 def expected_fields(screen: str, view: View) -> dict[str, Any]:
     data = view.data
+    fields = _expected_screen_fields(screen, data)
+    if screen in BUTTON_SCREENS:
+        fields["buttons"] = sorted([*data.get("buttons", []), *data.get("links", [])])
+    return fields
+
+
+def _expected_screen_fields(screen: str, data: dict[str, Any]) -> dict[str, Any]:
     if screen == "options":
         return {"selected_tile": data["tiles"][data["selected"]]["title"]}
     if screen in ("configuration", "success", "failure"):
@@ -101,6 +110,8 @@ def actual_fields(observation: Any, wanted: dict[str, Any]) -> dict[str, Any]:
             got[name] = (observation.qr.ztd_id or "").lower() if observation.qr else None
         elif name == "error_codes":
             got[name] = tuple(fields.error_codes)
+        elif name == "buttons":
+            got[name] = sorted(button.label for button in fields.buttons)
         else:
             got[name] = getattr(fields, name)
     return got
@@ -123,7 +134,8 @@ def measure(vision: Vision, verbose: bool = False) -> dict[str, Any]:
     views: dict[tuple[str, int, int], View] = {}
     states_ok = states_total = fields_ok = fields_total = 0
     misses: list[str] = []
-    slowest_classify = 0.0
+    slowest_classify = (0.0, "")
+    vision.classify(render_bgr(make_view("oobe-region", 10), (1920, 1080)))  # load Tesseract
     started = time.perf_counter()
     for index, (screen, windows, preset_name, artefacts, size) in enumerate(corpus()):
         variant = index if screen == "options" else 0
@@ -133,13 +145,17 @@ def measure(vision: Vision, verbose: bool = False) -> dict[str, Any]:
         view = views[key]
         image = render_bgr(view, size, artefacts, seed=index)
         where = f"win{windows} {screen} {size[0]}x{size[1]} {preset_name}"
-        if screen in FIELD_SCREENS:
-            observation = vision.observe(image)
-        else:
+        reads_fields = screen in FIELD_SCREENS or screen in BUTTON_SCREENS
+        if not reads_fields or (size == (1920, 1080) and preset_name == "clean"):
+            # Classification alone is timed on every 1080p frame that has no fields to read,
+            # and on every clean 1080p frame.
             t0 = time.perf_counter()
             observation = vision.classify(image)
-            if size == (1920, 1080):
-                slowest_classify = max(slowest_classify, time.perf_counter() - t0)
+            elapsed = time.perf_counter() - t0
+            if size == (1920, 1080) and elapsed > slowest_classify[0]:
+                slowest_classify = (elapsed, where)
+        if reads_fields:
+            observation = vision.observe(image)
         states_total += 1
         if observation.state.value == EXPECTED_STATE[screen]:
             states_ok += 1
@@ -148,7 +164,7 @@ def measure(vision: Vision, verbose: bool = False) -> dict[str, Any]:
                 f"{where}: state {observation.state.value}, candidates "
                 f"{[(c.definition, c.score) for c in observation.candidates]}"
             )
-        if screen in FIELD_SCREENS:
+        if screen in FIELD_SCREENS or screen in BUTTON_SCREENS:
             wanted = expected_fields(screen, view)
             got = actual_fields(observation, wanted)
             for name, value in wanted.items():
@@ -157,8 +173,8 @@ def measure(vision: Vision, verbose: bool = False) -> dict[str, Any]:
                     fields_ok += 1
                 else:
                     misses.append(f"{where}: {name} {got[name]!r} != {value!r}")
-        if verbose and misses:
-            print(misses[-1]) if misses[-1].startswith(where) else None
+        if verbose and misses and misses[-1].startswith(where):
+            print(misses[-1])
     return {
         "frames": states_total,
         "state_accuracy": states_ok / states_total,
@@ -166,7 +182,8 @@ def measure(vision: Vision, verbose: bool = False) -> dict[str, Any]:
         "field_accuracy": fields_ok / fields_total if fields_total else 1.0,
         "misses": misses,
         "seconds": time.perf_counter() - started,
-        "slowest_classify_1080p_s": slowest_classify,
+        "slowest_classify_1080p_s": slowest_classify[0],
+        "slowest_classify_frame": slowest_classify[1],
     }
 
 
@@ -176,12 +193,14 @@ def test_vision_accuracy_on_the_simulated_device() -> None:
         f"\nvision accuracy: {result['frames']} frames, state accuracy "
         f"{result['state_accuracy']:.2%}; {result['fields']} fields, field accuracy "
         f"{result['field_accuracy']:.2%}; {result['seconds']:.0f} s; slowest 1080p classify "
-        f"{result['slowest_classify_1080p_s'] * 1000:.0f} ms"
+        f"{result['slowest_classify_1080p_s'] * 1000:.0f} ms ({result['slowest_classify_frame']})"
     )
     for miss in result["misses"]:
         print("  miss:", miss)
     assert result["state_accuracy"] == 1.0, result["misses"]
     assert result["field_accuracy"] >= 0.99, result["misses"]
+    # The budget is 250 ms; the guard is loose because the test machine is shared.
+    assert result["slowest_classify_1080p_s"] < 1.0, "classification far above its budget"
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ def test_minimal_file_loads_with_defaults(tmp_path: Path) -> None:
     (screen,) = definitions.screens
     assert screen.state is ScreenState.SUCCESS
     assert screen.anchors[0].region == (0.05, 0.03, 0.9, 0.2)
-    assert screen.anchors[0].tolerance == 0.25
+    assert screen.anchors[0].tolerance == 0.2
     assert screen.colours[0].min_share == 0.5
     assert screen.min_anchors == 1
 

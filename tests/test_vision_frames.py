@@ -105,6 +105,13 @@ def firmware_logo(size: tuple[int, int]) -> np.ndarray:
     return image
 
 
+def framed(picture: np.ndarray, top: int, left: int, bottom: int, right: int, colour: int):
+    height, width = picture.shape[:2]
+    canvas = np.full((height + top + bottom, width + left + right, 3), colour, np.uint8)
+    canvas[top : top + height, left : left + width] = picture
+    return canvas
+
+
 # --- change detection ----------------------------------------------------------------------------
 
 
@@ -203,27 +210,38 @@ class TestBlankScreens:
         cv2.putText(image, "Press any key", (20, 1040), cv2.FONT_HERSHEY_SIMPLEX, 2, (200,) * 3, 3)
         assert blank_kind(image) is None
 
-    def test_simulated_device_blank_screens(self):
-        render = pytest.importorskip("harness.sim.render.renderer").render
+    def test_a_mouse_pointer_leaves_a_black_screen_black(self):
+        image = solid((1920, 1080), (0, 0, 0))
+        pointer = np.array([[1200, 600], [1200, 630], [1208, 623], [1220, 624]], np.int32)
+        cv2.fillPoly(image, [pointer], (255, 255, 255))
+        assert blank_kind(captured(image, 1)) == "black"
+
+    def test_firmware_logo_inside_a_dark_grey_bezel(self):
+        image = framed(firmware_logo((1600, 900)), 60, 80, 60, 80, 32)
+        assert blank_kind(captured(image, 1)) == "firmware"
+
+    @pytest.mark.parametrize("preset", ["clean", "hdmi-grabber", "cursor", "bezel", "letterbox"])
+    def test_simulated_device_screens(self, preset):
+        bgr = pytest.importorskip("harness.sim.render.bgr")
+        artefacts = pytest.importorskip("harness.sim.render.artefacts")
         from harness.sim.view import View
 
-        def bgr(screen: str) -> np.ndarray:
-            rgb = np.asarray(render(View(screen=screen), (1920, 1080)))
-            return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+        def frame(screen: str, windows: int = 10) -> np.ndarray:
+            view = View(screen=screen, windows=windows)
+            return bgr.render_bgr(view, (1280, 720), artefacts.PRESETS[preset], seed=5)
 
-        assert blank_kind(bgr("off")) == "black"
-        assert blank_kind(bgr("black")) == "black"
-        assert blank_kind(bgr("firmware")) == "firmware"
+        assert blank_kind(frame("off")) == "black"
+        assert blank_kind(frame("black")) == "black"
+        assert blank_kind(frame("firmware")) == "firmware"
+        samples = pytest.importorskip("harness.sim.model.samples")
+        for windows in (10, 11):
+            for screen in ("options", "esp", "success", "failure"):
+                view = samples.view_for(screen, windows)
+                image = bgr.render_bgr(view, (1280, 720), artefacts.PRESETS[preset], seed=5)
+                assert blank_kind(image) is None, (windows, screen)
 
 
 # --- active area ---------------------------------------------------------------------------------
-
-
-def framed(picture: np.ndarray, top: int, left: int, bottom: int, right: int, colour: int):
-    height, width = picture.shape[:2]
-    canvas = np.full((height + top + bottom, width + left + right, 3), colour, np.uint8)
-    canvas[top : top + height, left : left + width] = picture
-    return canvas
 
 
 class TestActiveArea:

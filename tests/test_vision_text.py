@@ -81,7 +81,9 @@ def test_failure_categories_come_from_the_table(
 
 
 def test_fuzzy_match_tolerates_ocr_slips_and_wrapped_titles() -> None:
-    score, found = best_substring_match("Windows Autopilot Configuration", "W1ndows Aut0pilot Configuratlon")
+    score, found = best_substring_match(
+        "Windows Autopilot Configuration", "W1ndows Aut0pilot Configuratlon"
+    )
     assert score > 0.85
     assert found.startswith("w1ndows")
     wrapped = "Pre-provision with Windows\nAutopilot"

@@ -19,6 +19,7 @@ from harness.vision.picture_area import Box, crop, find_picture_area, region_box
 
 _MAX_UPSCALE = 1.5
 _COLOUR_WEIGHT = 0.3
+_RESCORED_WHEN_UNKNOWN = 3
 
 
 @dataclass
@@ -57,7 +58,9 @@ class ScreenClassifier:
             evidence = Evidence(f"blank:{blank}", 1.0, f"frames.blank_kind says {blank}", area)
             return Observation(ScreenState.BLACK, 0.95, evidence=(evidence,)), looked
         hsv = small_hsv(picture)
-        scored = [self._score(definition, image, hsv, looked) for definition in self._ordered(hsv)]
+        scored = [
+            self._score(definition, image, hsv, looked) for definition in self.definitions.screens
+        ]
         scored.sort(key=lambda item: (item.passed, item.score), reverse=True)
         candidates = tuple(
             Candidate(item.definition.state, round(item.score, 3), item.definition.name)
@@ -67,9 +70,11 @@ class ScreenClassifier:
         if best is not None and not best.passed:
             # Nothing matched: read the anchors of every definition anyway, so that the closest
             # candidates say "right words, wrong colours" (or the reverse) for whoever debugs it.
+            # Only the best few by colour, so that an unknown frame stays cheap too.
             scored = [
-                self._score(d, image, hsv, looked, always_read=True) for d in self._ordered(hsv)
-            ]
+                self._score(item.definition, image, hsv, looked, always_read=True)
+                for item in scored[:_RESCORED_WHEN_UNKNOWN]
+            ] + scored[_RESCORED_WHEN_UNKNOWN:]
             scored.sort(key=lambda item: item.score, reverse=True)
             candidates = tuple(
                 Candidate(item.definition.state, round(item.score, 3), item.definition.name)
@@ -96,9 +101,6 @@ class ScreenClassifier:
             candidates=candidates[1:] if confidence < 0.6 else (),
         )
         return observation, looked
-
-    def _ordered(self, hsv: np.ndarray) -> list[ScreenDefinition]:
-        return list(self.definitions.screens)
 
     def _score(
         self,

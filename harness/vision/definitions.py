@@ -86,7 +86,7 @@ class ColourRule:
 class Anchor:
     text: str
     region: Region
-    tolerance: float = 0.25
+    tolerance: float = 0.2
     """Largest accepted normalised edit distance (0 exact .. 1 anything)."""
     psm: int = 6
     read_height: int = 648
@@ -382,7 +382,7 @@ def _anchor(item: Any, layout: dict[str, Region], source: str, key: str) -> Anch
         region = layout[region_value]
     else:
         region = _region(region_value, source, f"{key}.region")
-    tolerance = item.get("tolerance", 0.25)
+    tolerance = item.get("tolerance", 0.2)
     if not isinstance(tolerance, int | float) or not 0 <= tolerance < 1:
         raise ConfigError(
             f"expected a number from 0 to 1, got {tolerance!r}",

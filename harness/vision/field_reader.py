@@ -6,25 +6,25 @@ title is not read twice. Each screen reads only its own regions (about 0.2-0.6 s
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 
-from harness.vision.buttons import find_buttons
+from harness.vision.buttons import find_button_boxes, read_buttons
 from harness.vision.classifier import Looked
 from harness.vision.definitions import DefinitionSet, ScreenDefinition
 from harness.vision.elapsed import parse_elapsed
 from harness.vision.error_codes import categorise, extract_codes
 from harness.vision.esp_reader import parse_esp
-from harness.vision.fuzzy import best_substring_match
+from harness.vision.fuzzy import best_substring_match, similarity
 from harness.vision.labelled_values import clean_value, find_value, snap
-from harness.vision.observation import Fields, Observation, QrResult, ScreenState
+from harness.vision.observation import Button, Fields, Observation, QrResult, ScreenState
 from harness.vision.ocr import OcrLine, TextReader
 from harness.vision.picture_area import region_box
 from harness.vision.tiles import selected_tile, tile_fills
 
-log = logging.getLogger(__name__)
+Labels = Mapping[str, tuple[str, ...]]
 
 FIELD_READ_HEIGHT = 1080
 """Body text (22-30 px at 1080p) is read with the picture at 1080 lines (upscaled from 768)."""
@@ -98,11 +98,29 @@ class FieldReader:
                 best = (score, anchor.text)
         return best[1] if best else None
 
-    def _buttons(self, image, looked, definition, labels) -> tuple:
-        lines = self._lines(image, looked, definition, "buttons", FIELD_READ_HEIGHT, 3, True)
-        return find_buttons(lines, labels.get("buttons", ()))
+    def _buttons(
+        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition, labels: Labels
+    ) -> tuple[Button, ...]:
+        region = definition.layout.get("buttons")
+        if region is None:
+            return ()
+        picture_height = looked.area[3]
+        boxes = find_button_boxes(image, region_box(looked.area, region), picture_height)
 
-    def _details(self, image, looked, definition, labels) -> Fields:
+        def read_box(box: tuple[int, int, int, int]) -> str:
+            x, y, w, h = box
+            inset = max(2, h // 8)  # inside the border and the focus ring
+            inner = (x + inset, y + inset, max(1, w - 2 * inset), max(1, h - 2 * inset))
+            scale = min(3.0, 48 / max(1, inner[3]))  # text about 25 px high
+            lines = self.reader.read_lines(image, inner, scale=scale, psm=7)
+            return " ".join(line.text for line in lines)
+
+        lines = self._lines(image, looked, definition, "buttons", FIELD_READ_HEIGHT, 3)
+        return read_buttons(boxes, read_box, lines, labels.get("buttons", ()))
+
+    def _details(
+        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition, labels: Labels
+    ) -> Fields:
         small = definition.windows == 11 and definition.state is ScreenState.CONFIGURATION
         height = SMALL_TEXT_READ_HEIGHT if small else FIELD_READ_HEIGHT
         # psm 4 (one column of lines): psm 6 mixes the QR code's modules into the lines.
@@ -133,7 +151,9 @@ class FieldReader:
             message=message,
         )
 
-    def _esp(self, image, looked, definition, labels) -> Fields:
+    def _esp(
+        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition, labels: Labels
+    ) -> Fields:
         lines = self._lines(image, looked, definition, "phases", SMALL_TEXT_READ_HEIGHT)
         phases = parse_esp(
             [line.text for line in lines],
@@ -160,20 +180,38 @@ class FieldReader:
             esp_phases=phases, error_codes=tuple(codes), error_text=error_text, category=category
         )
 
-    def _options(self, image, looked, definition, labels) -> Fields:
+    def _options(
+        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition, labels: Labels
+    ) -> Fields:
         lines = self._lines(image, looked, definition, "tiles")
         fills = tile_fills(image, lines, labels.get("tiles", ()))
         return Fields(selected_tile=selected_tile(fills))
 
-    def _text_screen(self, image, looked, definition) -> Fields:
+    def _text_screen(
+        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition
+    ) -> Fields:
         part = "body" if "body" in definition.layout else "message"
-        lines = [line.text for line in self._lines(image, looked, definition, part)]
-        text = "\n".join(lines)
-        codes = extract_codes(text)
-        failed = [line for line in lines if "fail" in line.lower() or extract_codes(line)]
+        titles = [anchor.text for anchor in definition.anchors]
+        lines = []
+        for line in self._lines(image, looked, definition, part):
+            text = _strip_debris(line.text)
+            if sum(ch.isalpha() for ch in text) < 3:
+                continue
+            if any(similarity(text, title) >= 0.8 for title in titles):
+                continue  # the title, read again because the message region includes it
+            lines.append(text)
+        codes = extract_codes("\n".join(lines))
+        # The rows that carry a code say what failed; "Previous step failed" rows only follow.
+        failed = [line for line in lines if extract_codes(line)] or [
+            line for line in lines if "fail" in line.lower()
+        ]
         error_text = "; ".join(failed) or None
         if definition.state is ScreenState.SOMETHING_WENT_WRONG and lines:
-            error_text = error_text or lines[-1]
+            # Windows prints a short code under the message (OOBEZDP, OOBEKEYBOARD...).
+            last = lines[-1]
+            if " " not in last and last.upper() == last:
+                error_text = error_text or last
+                lines = lines[:-1]
         category = (
             categorise(codes, error_text, self.definitions.failure_codes)
             if (codes or failed)
@@ -182,7 +220,9 @@ class FieldReader:
         message = " ".join(lines) or None
         return Fields(error_codes=codes, error_text=error_text, category=category, message=message)
 
-    def _qr(self, image, looked, definition) -> QrResult | None:
+    def _qr(
+        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition
+    ) -> QrResult | None:
         try:
             from harness.vision.qr import decode_qr
         except ImportError:  # pragma: no cover - qr.py is written by another helper
@@ -194,10 +234,13 @@ class FieldReader:
         return result
 
 
+def _strip_debris(text: str) -> str:
+    """Drop leading OCR debris from icons: single symbols or stray single letters."""
+    words = text.split()
+    while words and len(words[0]) == 1 and words[0] not in ("A", "I", "a"):
+        words.pop(0)
+    return " ".join(words)
+
+
 def _with(fields: Fields, **changes: object) -> Fields:
-    from dataclasses import replace
-
     return replace(fields, **changes)
-
-
-__all__: Sequence[str] = ["FieldReader"]

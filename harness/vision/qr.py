@@ -54,10 +54,6 @@ def _zbar(grey: np.ndarray) -> list[tuple[str, Box | None]]:
     return found
 
 
-_OPENCV: cv2.QRCodeDetector | None = None
-_OPENCV_ARUCO: cv2.QRCodeDetectorAruco | None = None
-
-
 def _points_box(points: np.ndarray | None) -> Box | None:
     if points is None or np.size(points) < 8:
         return None
@@ -68,20 +64,15 @@ def _points_box(points: np.ndarray | None) -> Box | None:
 
 
 def _opencv(image: np.ndarray) -> list[tuple[str, Box | None]]:
-    global _OPENCV
-    if _OPENCV is None:
-        _OPENCV = cv2.QRCodeDetector()
-    text, points, _ = _OPENCV.detectAndDecode(image)
+    # A new detector per call (it costs microseconds): no state shared between threads or runs.
+    text, points, _ = cv2.QRCodeDetector().detectAndDecode(image)
     return [(text, _points_box(points))] if text else []
 
 
 def _opencv_aruco(image: np.ndarray) -> list[tuple[str, Box | None]]:
     # OpenCV's newer detector (finder patterns found with the ArUco machinery): measured more
     # accurate than the classic one on scaled and blurred frames, and a little faster.
-    global _OPENCV_ARUCO
-    if _OPENCV_ARUCO is None:
-        _OPENCV_ARUCO = cv2.QRCodeDetectorAruco()
-    text, points, _ = _OPENCV_ARUCO.detectAndDecode(image)
+    text, points, _ = cv2.QRCodeDetectorAruco().detectAndDecode(image)
     return [(text, _points_box(points))] if text else []
 
 
