@@ -13,11 +13,13 @@ Every process is a child of the test and is stopped by its PID.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests._libvirt_daemons import libvirt_daemons  # noqa: F401 - re-exported fixture
+from tests.libvirt_guest import Daemons, libvirt_system
 
 BIN = Path(sys.executable).parent
 DOMAIN_NAME = "harness-rig-power-test"
@@ -53,7 +55,7 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
 
 def virsh(uri: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["virsh", "-c", uri, *args], capture_output=True, text=True, timeout=60, check=check
+        ["virsh", "-c", uri, *args], capture_output=True, text=True, timeout=180, check=check
     )
 
 
@@ -71,9 +73,15 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
-@pytest.fixture
-def power_domain(libvirt_daemons: str, tmp_path: Path) -> Iterator[str]:  # noqa: F811
-    uri = libvirt_daemons
+__all__ = ["libvirt_system"]
+
+
+@pytest.fixture(scope="module")
+def power_domain(
+    libvirt_system: Daemons, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    uri = libvirt_system.uri
+    tmp_path = tmp_path_factory.mktemp("power-domain")
     virsh(uri, "destroy", DOMAIN_NAME, check=False)
     virsh(uri, "undefine", DOMAIN_NAME, check=False)
     xml = tmp_path / "domain.xml"
@@ -86,14 +94,25 @@ def power_domain(libvirt_daemons: str, tmp_path: Path) -> Iterator[str]:  # noqa
         virsh(uri, "undefine", DOMAIN_NAME, check=False)
 
 
-def _warm_up(url: str) -> None:
+def warm_up(base_url: str, system_id: str) -> None:
     """sushy-tools' first GET of a system queries libvirt's host capabilities several times;
     where libvirtd re-probes QEMU for each query (seen in containers: 8 s a query) that first GET
     takes about a minute. Later requests take milliseconds. Pay it once here."""
+    url = f"{base_url}/redfish/v1/Systems/{system_id}"
     token = base64.b64encode(f"{BMC_USER}:{BMC_PASSWORD}".encode()).decode()
-    request = urllib.request.Request(url, headers={"Authorization": f"Basic {token}"})
-    with urllib.request.urlopen(request, timeout=240) as answer:  # noqa: S310 - 127.0.0.1
-        answer.read()
+    headers = {"Authorization": f"Basic {token}"}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - 127.0.0.1
+    for attempt in range(3):
+        try:
+            with urllib.request.urlopen(request, timeout=240) as answer:  # noqa: S310 - 127.0.0.1
+                answer.read()
+                return
+        except urllib.error.HTTPError as problem:
+            # 500 when libvirtd dropped sushy's connection (a shared libvirtd restarted by
+            # another test session): sushy reconnects on the next request.
+            if problem.code != 500 or attempt == 2:
+                raise
+            time.sleep(2)
 
 
 @dataclass(frozen=True)
@@ -102,18 +121,19 @@ class SushyPeer:
     process: subprocess.Popen[bytes]
 
 
-@pytest.fixture
-def sushy_emulator(power_domain: str, tmp_path: Path) -> Iterator[SushyPeer]:
+@contextlib.contextmanager
+def running_sushy(uri: str, tmp_path: Path) -> Iterator[SushyPeer]:
+    """sushy-emulator on 127.0.0.1 (a free port) over every domain of ``uri``, basic auth."""
     bcrypt = pytest.importorskip("bcrypt")
     if not (BIN / "sushy-emulator").exists():
         pytest.skip("sushy-tools not installed (pip install '.[test]')")
+    tmp_path.mkdir(parents=True, exist_ok=True)
     hashed = bcrypt.hashpw(BMC_PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
     htpasswd = tmp_path / "htpasswd"
     htpasswd.write_text(f"{BMC_USER}:{hashed}\n", encoding="utf-8")
     config = tmp_path / "sushy.conf"
     config.write_text(
-        f"SUSHY_EMULATOR_AUTH_FILE = {str(htpasswd)!r}\n"
-        f"SUSHY_EMULATOR_LIBVIRT_URI = {power_domain!r}\n",
+        f"SUSHY_EMULATOR_AUTH_FILE = {str(htpasswd)!r}\nSUSHY_EMULATOR_LIBVIRT_URI = {uri!r}\n",
         encoding="utf-8",
     )
     state = tmp_path / "sushy-tmp"
@@ -127,7 +147,6 @@ def sushy_emulator(power_domain: str, tmp_path: Path) -> Iterator[SushyPeer]:
         stderr=subprocess.STDOUT,
     )
     try:
-        url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -137,11 +156,19 @@ def sushy_emulator(power_domain: str, tmp_path: Path) -> Iterator[SushyPeer]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"sushy-emulator did not start; see {log.name}") from None
                 time.sleep(0.2)
-        _warm_up(f"{url}/redfish/v1/Systems/{DOMAIN_UUID}")
-        yield SushyPeer(url=url, process=process)
+        yield SushyPeer(url=f"http://127.0.0.1:{port}", process=process)
     finally:
         stop_process(process)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def sushy_emulator(
+    power_domain: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SushyPeer]:
+    with running_sushy(power_domain, tmp_path_factory.mktemp("sushy")) as peer:
+        warm_up(peer.url, DOMAIN_UUID)
+        yield peer
 
 
 @dataclass(frozen=True)
@@ -152,15 +179,33 @@ class VbmcPeer:
 
 def _vbmc(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(BIN / "vbmc"), *args], env=env, capture_output=True, text=True, timeout=60,
+        [str(BIN / "vbmc"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
         check=True,
     )
 
 
-@pytest.fixture
-def virtual_bmc(power_domain: str, tmp_path: Path) -> Iterator[VbmcPeer]:
+def _wait_for_ipmi(port: int, timeout_s: float = 60) -> None:
+    """The BMC's own process may take a moment (longer on a loaded host) to answer RMCP+."""
+    argv = ["ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", str(port), "-U", BMC_USER]
+    argv += ["-E", "-N", "2", "-R", "1", "chassis", "power", "status"]
+    env = {**os.environ, "IPMI_PASSWORD": BMC_PASSWORD}
+    deadline = time.monotonic() + timeout_s
+    while subprocess.run(argv, env=env, capture_output=True, timeout=60, check=False).returncode:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"virtual BMC on port {port} does not answer IPMI")
+        time.sleep(0.5)
+
+
+@contextlib.contextmanager
+def running_vbmc(uri: str, domain: str, tmp_path: Path) -> Iterator[VbmcPeer]:
+    """vbmcd in the foreground with its own config, and one started BMC for ``domain``."""
     if not (BIN / "vbmcd").exists():
         pytest.skip("virtualbmc not installed (pip install '.[test]')")
+    tmp_path.mkdir(parents=True, exist_ok=True)
     config_dir = tmp_path / "vbmc"
     config_dir.mkdir()
     config = tmp_path / "virtualbmc.conf"
@@ -188,15 +233,23 @@ def virtual_bmc(power_domain: str, tmp_path: Path) -> Iterator[VbmcPeer]:
             time.sleep(0.3)
         port = free_port(socket.SOCK_DGRAM)
         _vbmc(
-            env, "add", DOMAIN_NAME, "--port", str(port), "--address", "127.0.0.1",
-            "--username", BMC_USER, "--password", BMC_PASSWORD, "--libvirt-uri", power_domain,
-        )
-        _vbmc(env, "start", DOMAIN_NAME)
-        shown = _vbmc(env, "show", DOMAIN_NAME, "-f", "value", "-c", "Property", "-c", "Value")
+            env, "add", domain, "--port", str(port), "--address", "127.0.0.1",
+            "--username", BMC_USER, "--password", BMC_PASSWORD, "--libvirt-uri", uri,
+        )  # fmt: skip
+        _vbmc(env, "start", domain)
+        # A port in use is accepted silently and the BMC goes to "error": check it runs.
+        shown = _vbmc(env, "show", domain, "-f", "value", "-c", "Property", "-c", "Value")
         status = dict(line.split(" ", 1) for line in shown.stdout.splitlines() if " " in line)
         if status.get("status") != "running":
             raise RuntimeError(f"virtual BMC is not running: {shown.stdout}")
+        _wait_for_ipmi(port)
         yield VbmcPeer(port=port, process=process)
     finally:
         stop_process(process)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def virtual_bmc(power_domain: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VbmcPeer]:
+    with running_vbmc(power_domain, DOMAIN_NAME, tmp_path_factory.mktemp("vbmc")) as peer:
+        yield peer

@@ -1,4 +1,5 @@
-"""Capture backend: a real MJPEG-over-HTTP stream read through OpenCV, freshness, stall, reconnect."""
+"""Capture backend: a real MJPEG-over-HTTP stream read through OpenCV; freshness, stall,
+reconnect."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def capture_screen(server: MjpegServer) -> Iterator[CaptureScreen]:
 
 
 def _mean_bgr(frame: Frame) -> tuple[int, int, int]:
-    return tuple(int(round(v)) for v in frame.image.reshape(-1, 3).mean(axis=0))  # type: ignore[return-value]
+    return tuple(round(v) for v in frame.image.reshape(-1, 3).mean(axis=0))  # type: ignore[return-value]
 
 
 def _wait_for_colour(screen: CaptureScreen, colour: tuple[int, int, int]) -> Frame:
@@ -75,9 +76,7 @@ def test_grab_follows_the_screen(capture_screen: CaptureScreen, screen: SolidCol
     assert time.monotonic() - changed_at < 1.0
 
 
-def test_stalled_stream_raises_no_frame(
-    capture_screen: CaptureScreen, server: MjpegServer
-) -> None:
+def test_stalled_stream_raises_no_frame(capture_screen: CaptureScreen, server: MjpegServer) -> None:
     _wait_for_colour(capture_screen, (0, 0, 255))
     server.stall()
     started = time.monotonic()

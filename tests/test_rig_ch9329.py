@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness.errors import ConfigError, KeyNotAccepted
+from harness.errors import ConfigError, ConnectionLost, KeyNotAccepted
 from harness.keys.vocabulary import key
 from harness.sim.peers.ch9329_emulator import Ch9329Emulator
 from harness.targets import ch9329
@@ -165,6 +165,16 @@ def test_usb_side_not_connected_is_said_plainly(device: RecordingKeyboard) -> No
                 strict.connect()
         finally:
             strict.close()
+
+
+def test_a_chip_that_never_answers_is_a_lost_connection(device: RecordingKeyboard) -> None:
+    for emulator in _emulator(device, mute=True):
+        keyboard = _keyboard(emulator.port, retries=1, ack_timeout_s=0.05, baudrate=115200)
+        try:
+            with pytest.raises(ConnectionLost, match=r"does not answer GET_INFO.*115200"):
+                keyboard.press(key("enter"))
+        finally:
+            keyboard.close()
 
 
 def test_bad_checksum_gets_error_status_from_the_emulator(emulator: Ch9329Emulator) -> None:

@@ -140,7 +140,14 @@ class Ch9329Keyboard:
                 raise ConnectionLost(
                     f"CH9329 on {self.port_url}: cannot open the serial port: {problem}"
                 ) from problem
-        self.info = self.get_info()
+        try:
+            self.info = self.get_info()
+        except KeyNotAccepted as problem:
+            raise ConnectionLost(
+                f"CH9329 on {self.port_url} does not answer GET_INFO ({problem}): wrong port, "
+                f"wrong baud rate (configured {self.baudrate}; 9600 is the factory default, "
+                "many dongles use 115200), or not a CH9329"
+            ) from problem
         _log.info(
             "CH9329 on %s: chip version %s, USB side %s",
             self.port_url,

@@ -130,13 +130,20 @@ class IpmiPower:
     def _switch(self, action: str, wanted: PowerState) -> None:
         if self.power_state() == wanted:
             return
-        self.run("chassis", "power", action)
+        command_error = ""
+        try:
+            self.run("chassis", "power", action)
+        except PowerControlError as problem:
+            # A BMC that takes longer than -N to switch (a VM starting, a slow BMC) answers
+            # late and ipmitool reports a failure although the switch happened: the state decides.
+            command_error = f" (the command itself reported: {problem})"
+            _log.warning("%s; checking the chassis status", problem)
         deadline = time.monotonic() + self.power_timeout_s
         while (state := self.power_state()) != wanted:
             if time.monotonic() > deadline:
                 raise PowerControlError(
                     f"{self.label}: chassis power {action}: still {state.value} after "
-                    f"{self.power_timeout_s:g} s"
+                    f"{self.power_timeout_s:g} s{command_error}"
                 )
             time.sleep(self.poll_s)
 

@@ -179,5 +179,7 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> object:
     if role == "power":
         return power
     if role == "all":
-        return Target(source, screen=PiKvmScreen(client), keyboard=PiKvmKeyboard(client), power=power)
+        return Target(
+            source, screen=PiKvmScreen(client), keyboard=PiKvmKeyboard(client), power=power
+        )
     raise ConfigError(f"unknown role {role!r}", source=source)

@@ -99,7 +99,7 @@ class RedfishPower:
         self._reset(OFF_TYPES, wait_for="Off")
 
     def shutdown(self) -> None:
-        """Ask the OS to shut down (ACPI); best effort: the caller waits and forces off if needed."""
+        """Ask the OS to shut down (ACPI). Best effort: the caller waits, then forces off."""
         self._reset(SHUTDOWN_TYPES, wait_for=None)
 
     # -- Redfish ------------------------------------------------------------------------------

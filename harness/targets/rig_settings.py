@@ -136,7 +136,7 @@ class SettingsReader:
         return dict(value)
 
     def secret(self, prefix: str = "password", *, required: bool = True) -> Secret | None:
-        """Read ``<prefix>_env`` (a variable name) or ``<prefix>_file`` (a path); never a literal."""
+        """Read ``<prefix>_env`` (a variable's name) or ``<prefix>_file`` (a path), no literal."""
         self._seen.add(prefix)
         if prefix in self.settings:
             raise self.error(

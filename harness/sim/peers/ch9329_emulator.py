@@ -11,7 +11,7 @@ Windows key) is a press on release (``held_keys.HeldKeys``).
 Faults, by option and reproducible with ``seed``: ``nak_rate`` answers a fraction of keyboard
 frames with status 0xE6 and drops the report; ``drop_rate`` applies a fraction of reports but
 sends no acknowledgement (a lost ack); ``usb_connected=False`` reports an unplugged USB side in
-GET_INFO.
+GET_INFO; ``mute=True`` answers nothing at all (a wrong port or baud rate).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class Ch9329Emulator:
         nak_rate: float = 0.0,
         drop_rate: float = 0.0,
         usb_connected: bool = True,
+        mute: bool = False,
         seed: int = 0,
     ) -> None:
         self.keyboard = keyboard
@@ -56,6 +57,7 @@ class Ch9329Emulator:
         self.nak_rate = nak_rate
         self.drop_rate = drop_rate
         self.usb_connected = usb_connected
+        self.mute = mute
         self.random = random.Random(seed)
         self.frames_received: list[bytes] = []
         self.replies_sent: list[bytes] = []
@@ -108,13 +110,15 @@ class Ch9329Emulator:
 
     def _handle_frame(self, frame: bytes) -> None:
         address, command, data = frame[2], frame[3], frame[5:-1]
-        if address not in (self.address, 0xFF):
-            return  # addressed to another chip on the bus
+        if address not in (self.address, 0xFF) or self.mute:
+            return  # addressed to another chip on the bus, or a chip that is not there
         if _checksum(frame[:-1]) != frame[-1]:
             self._reply_status(command, STATUS_CHECKSUM)
         elif command == 0x01:
             led_state = 0
-            info = bytes([CHIP_VERSION, 0x01 if self.usb_connected else 0x00, led_state, 0, 0, 0, 0, 0])
+            info = bytes(
+                [CHIP_VERSION, 0x01 if self.usb_connected else 0x00, led_state, 0, 0, 0, 0, 0]
+            )
             self._reply(command | 0x80, info)
         elif command == 0x02:
             if len(data) != 8:

@@ -24,7 +24,12 @@ class MjpegServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, screen: Screen, *, host: str = "127.0.0.1", port: int = 0, fps: float = 10.0,
+        self,
+        screen: Screen,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        fps: float = 10.0,
         quality: int = 85,
     ) -> None:
         super().__init__((host, port), _MjpegHandler)
@@ -73,7 +78,7 @@ class _MjpegHandler(BaseHTTPRequestHandler):
     server: MjpegServer
     protocol_version = "HTTP/1.0"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:

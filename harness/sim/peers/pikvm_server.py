@@ -2,7 +2,8 @@
 
 PiKVM hardware cannot run here, so the ``pikvm`` backend is tested against this server, which
 follows the API as documented: ``X-KVMD-User`` / ``X-KVMD-Passwd`` on every request (401
-otherwise), ``{"ok": ..., "result": ...}`` JSON answers, ``POST /api/hid/events/send_key?key=&state=``,
+otherwise), ``{"ok": ..., "result": ...}`` JSON answers,
+``POST /api/hid/events/send_key?key=&state=``,
 ``POST /api/hid/events/send_shortcut?keys=``, ``GET /api/streamer/snapshot`` (JPEG, 503 while
 the device shows no signal, i.e. is off), ``GET /api/atx`` (power LED) and
 ``POST /api/atx/power?action=on|off|off_hard|reset_hard``. Every request is recorded in
@@ -67,7 +68,7 @@ class PiKvmServer(ThreadingHTTPServer):
 class _PiKvmHandler(BaseHTTPRequestHandler):
     server: PiKvmServer
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -133,7 +134,7 @@ class _PiKvmHandler(BaseHTTPRequestHandler):
         if self.server.power.power_state() != PowerState.ON:
             self._json(503, False, {"error": "UnavailableError", "error_msg": "No signal"})
             return
-        ok, data = cv2.imencode(".jpg", self.server.screen.grab().image)
+        _, data = cv2.imencode(".jpg", self.server.screen.grab().image)
         body = data.tobytes()
         self.send_response(200)
         self.send_header("Content-Type", "image/jpeg")

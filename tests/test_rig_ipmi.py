@@ -1,0 +1,95 @@
+"""IPMI power through ipmitool: exact argv (password never in it), and against OpenStack's
+virtualbmc in front of a real libvirt domain."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from harness.errors import ConfigError, PowerControlError
+from harness.targets import ipmi
+from harness.targets.protocols import GracefulPower, PowerState
+from tests.rig_bmc_peers import (
+    BMC_PASSWORD,
+    BMC_USER,
+    VbmcPeer,
+    domain_state,
+    free_port,
+    libvirt_system,  # noqa: F401 - fixture
+    power_domain,  # noqa: F401 - fixture
+    virtual_bmc,  # noqa: F401 - fixture
+)
+
+
+def _settings(port: int, monkeypatch: pytest.MonkeyPatch, **extra: object) -> dict[str, object]:
+    monkeypatch.setenv("TEST_IPMI_PASSWORD", BMC_PASSWORD)
+    return {
+        "host": "127.0.0.1",
+        "port": port,
+        "user": BMC_USER,
+        "password_env": "TEST_IPMI_PASSWORD",
+        "ipmi_timeout_s": 2,
+        "ipmi_retries": 3,
+        "poll_s": 0.2,
+        **extra,
+    }
+
+
+def test_argv_carries_no_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    power = ipmi.create("power", _settings(6230, monkeypatch, cipher_suite=3), source="t")
+    assert power.argv("chassis", "power", "status") == [
+        "ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p", "6230", "-U", "admin", "-E",
+        "-C", "3", "-N", "2", "-R", "3", "chassis", "power", "status",
+    ]  # fmt: skip
+    assert BMC_PASSWORD not in " ".join(power.argv("chassis", "power", "on"))
+    assert BMC_PASSWORD not in repr(vars(power))
+
+
+def test_missing_bmc_fails_fast_with_a_power_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    power = ipmi.create("power", _settings(free_port(socket.SOCK_DGRAM), monkeypatch), source="t")
+    with pytest.raises(PowerControlError, match="ipmitool chassis power status failed") as raised:
+        power.power_state()
+    assert BMC_PASSWORD not in str(raised.value)
+
+
+def test_settings_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigError, match="not found") as raised:
+        ipmi.create("power", _settings(623, monkeypatch, ipmitool="no-such-ipmitool"), source="t")
+    assert raised.value.key == "ipmitool"
+    with pytest.raises(ConfigError, match="literal password"):
+        ipmi.create("power", {"host": "h", "user": "u", "password": "x"}, source="t")
+    with pytest.raises(ConfigError, match="cannot serve as 'screen'"):
+        ipmi.create("screen", {}, source="t")
+
+
+@pytest.mark.rig
+def test_on_off_cycle_through_virtualbmc(
+    virtual_bmc: VbmcPeer,  # noqa: F811
+    power_domain: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    power = ipmi.create("power", _settings(virtual_bmc.port, monkeypatch), source="t")
+    assert isinstance(power, GracefulPower)
+    assert power.power_state() == PowerState.OFF
+    power.power_on()
+    assert power.power_state() == PowerState.ON
+    assert domain_state(power_domain) == "running"
+    power.power_cycle()  # off + on: virtualbmc has no "cycle"
+    assert domain_state(power_domain) == "running"
+    power.power_off()
+    assert power.power_state() == PowerState.OFF
+    assert domain_state(power_domain) == "shut off"
+
+
+@pytest.mark.rig
+def test_wrong_password_is_refused(
+    virtual_bmc: VbmcPeer,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = _settings(virtual_bmc.port, monkeypatch)
+    monkeypatch.setenv("TEST_IPMI_PASSWORD", "not-the-password")
+    power = ipmi.create("power", settings, source="t")
+    with pytest.raises(PowerControlError) as raised:
+        power.power_state()
+    assert "not-the-password" not in str(raised.value)
