@@ -423,12 +423,18 @@ class TestLoadPyautogui:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         (tmp_path / "pyautogui.py").write_text("import os\nBOUND_TO = os.environ.get('DISPLAY')\n")
-        monkeypatch.delitem(sys.modules, "pyautogui", raising=False)
+        # The stand-in must not outlive this test: later tests import the real pyautogui.
+        real = sys.modules.pop("pyautogui", None)
         monkeypatch.syspath_prepend(str(tmp_path))
         monkeypatch.setenv("DISPLAY", ":0")
-        gui = load_pyautogui(":42")
-        assert gui.BOUND_TO == ":42"
-        assert os.environ["DISPLAY"] == ":0"
+        try:
+            gui = load_pyautogui(":42")
+            assert gui.BOUND_TO == ":42"
+            assert os.environ["DISPLAY"] == ":0"
+        finally:
+            sys.modules.pop("pyautogui", None)
+            if real is not None:
+                sys.modules["pyautogui"] = real
 
     def test_a_second_display_in_one_process_is_refused(
         self, monkeypatch: pytest.MonkeyPatch
