@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.libvirt_guest import Daemons, libvirt_system
+from tests.libvirt_guest import Daemons
 
 BIN = Path(sys.executable).parent
 DOMAIN_NAME = "harness-rig-power-test"
@@ -71,9 +71,6 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
-
-
-__all__ = ["libvirt_system"]
 
 
 @pytest.fixture(scope="module")

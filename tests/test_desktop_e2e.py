@@ -24,11 +24,10 @@ from harness.sim.window import WINDOW_TITLE
 from harness.targets.desktop import create
 from harness.targets.desktop_area import AreaUnavailable, TitledWindow
 from harness.targets.target import Capability, Target
-from tests._xvfb_display import XDisplay, xvfb_display
+from tests._xvfb_display import XDisplay
 
 pytestmark = [pytest.mark.desktop, pytest.mark.timeout(180)]
 
-__all__ = ["xvfb_display"]  # the session fixture, imported for pytest
 
 SIZE = "1024x768"
 WINDOW_TIMEOUT_S = 30.0

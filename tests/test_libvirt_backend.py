@@ -24,10 +24,9 @@ from harness.targets.events import TargetEventKind
 from harness.targets.libvirt import LibvirtDomain, create
 from harness.targets.protocols import PowerState
 from harness.targets.target import Target
-from tests.libvirt_guest import StandinDomain, libvirt_system, standin_domains, standin_guest
+from tests.libvirt_guest import StandinDomain
 
 pytestmark = pytest.mark.libvirt
-__all__ = ["libvirt_system", "standin_domains", "standin_guest"]
 
 SIZE = (1024, 768)
 

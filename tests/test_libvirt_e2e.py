@@ -23,13 +23,9 @@ from harness.targets.target import Target
 from tests.libvirt_guest import (
     Daemons,
     StandinDomain,
-    libvirt_system,
-    standin_domains,
-    standin_guest,
 )
 
 pytestmark = pytest.mark.libvirt
-__all__ = ["libvirt_system", "standin_domains", "standin_guest"]
 
 TPM_CODE = "0x800705b4"
 SETTINGS = FlowSettings(

@@ -18,14 +18,10 @@ from harness.targets.protocols import PowerState
 from tests.libvirt_guest import (
     Daemons,
     StandinDomain,
-    libvirt_system,
-    standin_domains,
-    standin_guest,
 )
 from tests.rig_bmc_peers import BMC_PASSWORD, BMC_USER, running_sushy, running_vbmc, warm_up
 
 pytestmark = [pytest.mark.rig, pytest.mark.libvirt, pytest.mark.slow]
-__all__ = ["libvirt_system", "standin_domains", "standin_guest"]
 
 FLOW = SIM_FLOW.replace(
     boot_timeout_s=120,

@@ -16,9 +16,6 @@ from tests.rig_bmc_peers import (
     VbmcPeer,
     domain_state,
     free_port,
-    libvirt_system,  # noqa: F401 - fixture
-    power_domain,  # noqa: F401 - fixture
-    virtual_bmc,  # noqa: F401 - fixture
 )
 
 
@@ -65,8 +62,8 @@ def test_settings_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.rig
 def test_on_off_cycle_through_virtualbmc(
-    virtual_bmc: VbmcPeer,  # noqa: F811
-    power_domain: str,  # noqa: F811
+    virtual_bmc: VbmcPeer,
+    power_domain: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     power = ipmi.create("power", _settings(virtual_bmc.port, monkeypatch), source="t")
@@ -84,7 +81,7 @@ def test_on_off_cycle_through_virtualbmc(
 
 @pytest.mark.rig
 def test_wrong_password_is_refused(
-    virtual_bmc: VbmcPeer,  # noqa: F811
+    virtual_bmc: VbmcPeer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings = _settings(virtual_bmc.port, monkeypatch)

@@ -19,9 +19,6 @@ from tests.rig_bmc_peers import (
     DOMAIN_UUID,
     SushyPeer,
     domain_state,
-    libvirt_system,  # noqa: F401 - fixture
-    power_domain,  # noqa: F401 - fixture
-    sushy_emulator,  # noqa: F401 - fixture
 )
 
 
@@ -39,8 +36,8 @@ def _settings(url: str, monkeypatch: pytest.MonkeyPatch, **extra: object) -> dic
 
 @pytest.mark.rig
 def test_on_and_force_off_through_sushy_tools(
-    sushy_emulator: SushyPeer,  # noqa: F811
-    power_domain: str,  # noqa: F811
+    sushy_emulator: SushyPeer,
+    power_domain: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The libvirtd may hold other domains (other tests'): name the system, as a lab would.
@@ -58,7 +55,7 @@ def test_on_and_force_off_through_sushy_tools(
 
 @pytest.mark.rig
 def test_wrong_password_is_a_clear_power_error(
-    sushy_emulator: SushyPeer,  # noqa: F811
+    sushy_emulator: SushyPeer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings = _settings(sushy_emulator.url, monkeypatch, system_id=DOMAIN_UUID)
