@@ -68,7 +68,8 @@ class BundleRecorder:
         self.bundle.add_event(kind, detail)
 
     def frame(self, frame: Frame, state: str | None, changed: bool) -> None:
-        self.bundle.add_frame(frame.image, frame.timestamp, state)
+        # The watcher already compared this frame with the last one: don't compare it again.
+        self.bundle.add_frame(frame.image, frame.timestamp, state, changed)
 
     def screenshot(self, name: str, frame: Frame) -> str:
         return self.bundle.save_screenshot(name, frame.image)

@@ -340,13 +340,22 @@ class RunBundle:
             return relative
 
     def add_frame(
-        self, image_bgr: np.ndarray, timestamp_monotonic: float, state: str | None = None
+        self,
+        image_bgr: np.ndarray,
+        timestamp_monotonic: float,
+        state: str | None = None,
+        changed: bool | None = None,
     ) -> bool:
-        """Log a frame in the timeline; a changed frame also goes into the video. Return changed."""
+        """Log a frame in the timeline; a changed frame also goes into the video. Return changed.
+
+        ``changed``: the caller's own verdict (the flow already compared the frame with the last
+        one); None lets the bundle decide with its own detector.
+        """
         with self._lock:
             if self._timeline is None:
                 raise UsageError("add_frame after the bundle was closed")
-            changed = self._detector.changed(image_bgr)
+            if changed is None:
+                changed = self._detector.changed(image_bgr)
             t = self.since_start(timestamp_monotonic)
             wall = self.wall_time(timestamp_monotonic)
             video_t = self._add_to_video(image_bgr, t, wall, state) if changed else None
