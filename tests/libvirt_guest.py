@@ -26,6 +26,7 @@ import pytest
 
 from harness.sim.guest.builder import GuestBuild, build_guest, guest_cmdline
 from harness.targets.libvirt_templates import render_template
+from tests._kvm_device import apply_debian_kvm_mode
 
 LIBVIRT_URI = "qemu:///system"
 GUEST_FILES_ROOT = Path("/var/lib/libvirt/images")
@@ -88,6 +89,7 @@ class Daemons:
 @pytest.fixture(scope="session")
 def libvirt_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemons]:
     logs = tmp_path_factory.mktemp("libvirt-daemons")
+    (logs / "kvm-device.txt").write_text(apply_debian_kvm_mode() + "\n")
     if libvirt_answers():
         yield Daemons(LIBVIRT_URI, owned=False, logs=logs)
         return
