@@ -4,7 +4,8 @@
 emulated CH9329 on a pty and behind a line-protocol key server, and (given a password) the whole
 device behind the PiKVM API (HTTPS with a self-signed certificate, pinned in the
 YAML; ATX clicks at ``atx_time_scale`` times kvmd's speed). ``rig_config()`` is the device
-YAML a harness needs to drive it as a physical laptop. Used by ``harness sim serve`` and by the rig end-to-end tests.
+YAML a harness needs to drive it as a physical laptop. Used by ``harness sim serve`` and by
+the rig end-to-end tests.
 """
 
 from __future__ import annotations
