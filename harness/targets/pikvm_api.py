@@ -140,7 +140,9 @@ def _check_totp_secret(reader: SettingsReader, secret: Secret) -> None:
         ) from None
     try:
         pyotp.TOTP(secret.reveal()).now()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError) as problem:
+        # The value is not in the message: it is a secret.
         raise reader.error(
-            "totp_secret_env", "not a base32 TOTP secret (the one kvmd-totp init printed)"
+            "totp_secret_env",
+            f"not a usable base32 TOTP secret (the one kvmd-totp init printed): {problem}",
         ) from None
