@@ -34,6 +34,9 @@ from tests.rig_pikvm_peer import (  # noqa: F401 - fixtures
 
 # -- screen -----------------------------------------------------------------------------------
 
+# Raw requests to the peer (what it answers, not what the backend does) skip verification.
+pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+
 
 def test_the_peer_has_no_snapshot_while_no_stream_client_is_connected(
     server: PiKvmServer,
