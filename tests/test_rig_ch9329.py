@@ -201,6 +201,7 @@ def test_missing_port_is_connection_lost() -> None:
         ({}, "port"),
         ({"port": "/dev/ttyUSB0", "retries": -1}, "retries"),
         ({"port": "/dev/ttyUSB0", "address": 300}, "address"),
+        ({"port": "/dev/ttyUSB0", "address": 255}, "address"),
     ],
 )
 def test_bad_settings_name_the_key(settings: dict[str, object], bad_key: str) -> None:
@@ -213,3 +214,80 @@ def test_bad_settings_name_the_key(settings: dict[str, object], bad_key: str) ->
 def test_ch9329_is_only_a_keyboard() -> None:
     with pytest.raises(ConfigError, match="cannot serve as 'power'"):
         ch9329.create("power", {"port": "/dev/ttyUSB0"}, source="lab.yaml")
+
+
+def test_broadcast_address_is_refused_at_load_time() -> None:
+    with pytest.raises(ConfigError, match=r"broadcast address.*never acknowledges"):
+        ch9329.create("keyboard", {"port": "/dev/ttyUSB0", "address": 0xFF}, source="lab.yaml")
+
+
+def _exchange(port_path: str, frame: bytes) -> bytes:
+    import serial
+
+    port = serial.serial_for_url(port_path, timeout=0.3)
+    try:
+        port.write(frame)
+        return port.read(64)
+    finally:
+        port.close()
+
+
+def test_a_broadcast_is_carried_out_but_never_acknowledged(
+    emulator: Ch9329Emulator, device: RecordingKeyboard
+) -> None:
+    down = build_frame(0x02, keyboard_report(0, [0x28]), address=0xFF)  # Enter
+    up = build_frame(0x02, keyboard_report(0, []), address=0xFF)
+    assert _exchange(emulator.port, down + up) == b""
+    assert emulator.replies_sent == []
+    assert device.received == [("enter",)]
+
+
+def test_a_chip_at_address_zero_takes_any_address(emulator: Ch9329Emulator) -> None:
+    assert _exchange(emulator.port, build_frame(0x01, address=0x05))[:4] == bytes.fromhex(
+        "57 AB 00 81"
+    )
+
+
+def test_a_chip_at_another_address_ignores_foreign_frames(device: RecordingKeyboard) -> None:
+    for emulator in _emulator(device, address=0x05):
+        assert _exchange(emulator.port, build_frame(0x01, address=0x06)) == b""
+        assert _exchange(emulator.port, build_frame(0x01, address=0x00)) == b""
+        assert _exchange(emulator.port, build_frame(0x01, address=0x05))[:4] == bytes.fromhex(
+            "57 AB 05 81"
+        )
+        keyboard = _keyboard(emulator.port, address=5)
+        try:
+            keyboard.press(key("tab"), hold_s=0.0)
+        finally:
+            keyboard.close()
+    assert device.received == [("tab",)]
+
+
+def test_an_independent_client_drives_the_emulator(
+    emulator: Ch9329Emulator, device: RecordingKeyboard
+) -> None:
+    """pych9329 (PyPI), written from the chip's protocol by someone else, types on the device."""
+    import pych9329.keyboard as pych9329_keyboard  # the test extra; missing fails, as in CI
+    import serial
+
+    port = serial.Serial(emulator.port, 9600, timeout=0.3)
+    try:
+        ok, status = pych9329_keyboard.receive_indicator_status(port)
+        assert ok and status["usb_connect_status"]
+        pych9329_keyboard.press(port, "a")
+        pych9329_keyboard.release(port)
+        pych9329_keyboard.trigger(port, ["d"], ["ctrl", "shift"])
+        pych9329_keyboard.release(port)
+        pych9329_keyboard.press(port, "enter")
+        pych9329_keyboard.release(port)
+        _wait_for_frames(emulator, 7)
+    finally:
+        port.close()
+    assert device.received == [("a",), ("leftctrl", "leftshift", "d"), ("enter",)]
+    assert emulator.key_errors == []
+
+
+def _wait_for_frames(emulator: Ch9329Emulator, count: int) -> None:
+    deadline = time.monotonic() + 5
+    while len(emulator.frames_received) < count and time.monotonic() < deadline:
+        time.sleep(0.01)

@@ -1,9 +1,14 @@
-"""IPMI power through ipmitool: exact argv (password never in it), and against OpenStack's
-virtualbmc in front of a real libvirt domain."""
+"""IPMI power through ipmitool: exact argv (password never in it), a clean child environment
+against a real RMCP+ BMC (pyghmi, in its own process), and against OpenStack's virtualbmc in
+front of a real libvirt domain."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -50,6 +55,48 @@ def test_missing_bmc_fails_fast_with_a_power_error(monkeypatch: pytest.MonkeyPat
     assert BMC_PASSWORD not in str(raised.value)
 
 
+@pytest.fixture
+def pyghmi_bmc(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """pyghmi's Bmc (the library virtualbmc is built on) in a child process; stopped by PID."""
+    port = free_port(socket.SOCK_DGRAM)
+    env = {**os.environ, "TEST_PEER_BMC_PASSWORD": BMC_PASSWORD}
+    env.pop("IPMITOOL_PASSWORD", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness.sim.peers.ipmi_bmc_peer", "--port", str(port),
+         "--user", BMC_USER, "--password-env", "TEST_PEER_BMC_PASSWORD", "--on"],
+        stdout=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_stray_ipmitool_password_cannot_override_the_configured_one(
+    pyghmi_bmc: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ipmitool -E prefers IPMITOOL_PASSWORD to IPMI_PASSWORD: the old client passed the whole
+    environment, so this wrong value was used and the BMC refused the session."""
+    monkeypatch.setenv("IPMITOOL_PASSWORD", "stray-wrong-password")
+    power = ipmi.create("power", _settings(pyghmi_bmc, monkeypatch), source="t")
+    assert power.power_state() == PowerState.ON
+    power.power_off()
+    assert power.power_state() == PowerState.OFF
+    assert "IPMITOOL_PASSWORD" not in ipmi.child_environment(power._password)
+
+
+def test_the_pyghmi_bmc_refuses_a_wrong_password(
+    pyghmi_bmc: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _settings(pyghmi_bmc, monkeypatch, ipmi_timeout_s=1, ipmi_retries=0)
+    monkeypatch.setenv("TEST_IPMI_PASSWORD", "not-the-password")
+    with pytest.raises(PowerControlError) as raised:
+        ipmi.create("power", settings, source="t").power_state()
+    assert "not-the-password" not in str(raised.value)
+
+
 def test_settings_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError, match="not found") as raised:
         ipmi.create("power", _settings(623, monkeypatch, ipmitool="no-such-ipmitool"), source="t")
@@ -77,6 +124,15 @@ def test_on_off_cycle_through_virtualbmc(
     power.power_off()
     assert power.power_state() == PowerState.OFF
     assert domain_state(power_domain) == "shut off"
+
+
+@pytest.mark.rig
+def test_virtualbmc_ignores_a_stray_ipmitool_password(
+    virtual_bmc: VbmcPeer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IPMITOOL_PASSWORD", "stray-wrong-password")
+    power = ipmi.create("power", _settings(virtual_bmc.port, monkeypatch), source="t")
+    assert power.power_state() in (PowerState.ON, PowerState.OFF)
 
 
 @pytest.mark.rig

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import serial
 import yaml
 
 from harness.targets.ch9329 import build_frame
+from harness.targets.http_client import HttpClient, TlsSettings
 
 pytestmark = pytest.mark.rig
 
@@ -42,12 +42,18 @@ def test_sim_serve_prints_a_lab_file_and_serves_every_peer() -> None:
         finally:
             port.close()
         assert reply[:5] == bytes.fromhex("57 AB 00 81 08") and reply[6] == 0x01
-        request = urllib.request.Request(  # noqa: S310 - loopback
-            device["power"]["url"] + "/api/atx",
+        # HTTPS with a self-signed certificate, pinned by the printed YAML (as on a PiKVM).
+        fingerprint = device["power"]["tls_fingerprint"]
+        client = HttpClient(
+            device["power"]["url"],
             headers={"X-KVMD-User": "admin", "X-KVMD-Passwd": "serve-pw"},
+            tls=TlsSettings(verify=False, fingerprint=fingerprint[7:].replace(":", "").lower()),
         )
-        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback
-            assert json.load(answer)["result"]["leds"]["power"] is True
+        try:
+            answer = client.request("GET", "/api/atx")
+        finally:
+            client.close()
+        assert answer.status == 200 and answer.json()["result"]["leds"]["power"] is True
     finally:
         process.terminate()
         assert process.wait(timeout=15) == 0

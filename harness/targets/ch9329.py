@@ -17,7 +17,7 @@ YAML::
       backend: ch9329
       port: /dev/ttyUSB0          # or rfc2217://kvm-07.lab:4001
       baudrate: 9600              # factory default; many dongles are set to 115200
-      address: 0                  # chip address (0x00 by default)
+      address: 0                  # chip address (0x00 by default; 0xFF, broadcast, is refused)
       ack_timeout_s: 0.5          # wait this long for each acknowledgement
       retries: 3                  # re-sends per frame after a lost or negative acknowledgement
       require_usb_connected: false  # true: refuse to connect when the chip's USB side is down
@@ -45,6 +45,7 @@ CMD_GET_INFO = 0x01
 CMD_SEND_KB_GENERAL_DATA = 0x02
 REPLY_OK_FLAG = 0x80
 REPLY_ERROR_FLAG = 0xC0
+BROADCAST_ADDRESS = 0xFF
 
 STATUS_MESSAGES = {
     0x00: "success",
@@ -295,7 +296,12 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> Ch9329Keyb
         retries=reader.integer("retries", 3, minimum=0),
         require_usb_connected=reader.flag("require_usb_connected", False),
     )
-    if keyboard.address > 0xFF:
-        raise reader.error("address", f"expected 0..255, got {keyboard.address}")
+    if keyboard.address >= BROADCAST_ADDRESS:
+        raise reader.error(
+            "address",
+            f"expected 0..254, got {keyboard.address}: 255 (0xFF) is the broadcast address, "
+            "which a CH9329 carries out but never acknowledges, so every key would time out; "
+            "give the chip's own address (0 by default)",
+        )
     reader.finish()
     return keyboard

@@ -1,8 +1,12 @@
 """Power through IPMI 2.0 (``lanplus``) with ``ipmitool``, run as an argv list.
 
 ``ipmitool -I lanplus -H HOST -p PORT -U USER -E -N TIMEOUT -R RETRIES chassis power ACTION``;
-``-E`` makes ipmitool read the password from the child's ``IPMI_PASSWORD`` environment variable,
-so it never appears in the process list, in logs or in error messages. ``-N``/``-R`` are always
+``-E`` makes ipmitool read the password from the child's environment, so it never appears in
+the process list, in logs or in error messages. ipmitool reads ``IPMITOOL_PASSWORD`` first and
+``IPMI_PASSWORD`` only when that is unset (``lib/ipmi_main.c``): a stray ``IPMITOOL_PASSWORD`` in
+the harness's environment would silently replace the configured password. So the child gets
+a clean environment of its own - ``PATH``, ``LC_ALL=C`` (the status line is parsed) and
+``IPMI_PASSWORD`` - and nothing else from ours. ``-N``/``-R`` are always
 set: without them a missing BMC takes a long time to fail.
 
 ``power_cycle()`` is ``off`` + ``on``: some BMCs (virtualbmc among them) do not implement
@@ -42,6 +46,15 @@ from harness.targets.rig_settings import Secret, SettingsReader, check_role
 _log = logging.getLogger(__name__)
 
 _STATUS = re.compile(r"Chassis Power is (on|off)", re.IGNORECASE)
+
+
+def child_environment(password: Secret) -> dict[str, str]:
+    """ipmitool's whole environment: nothing inherited that could override the password."""
+    return {
+        "PATH": os.environ.get("PATH", os.defpath),
+        "LC_ALL": "C",
+        "IPMI_PASSWORD": password.reveal(),
+    }
 
 
 class IpmiPower:
@@ -84,7 +97,7 @@ class IpmiPower:
 
     def run(self, *command: str) -> str:
         argv = self.argv(*command)
-        env = {**os.environ, "IPMI_PASSWORD": self._password.reveal()}
+        env = child_environment(self._password)
         # ipmitool tries (retries + 1) times, each up to -N seconds, plus session set-up.
         limit = (self.ipmi_retries + 1) * self.ipmi_timeout_s * 4 + 10
         try:

@@ -1,18 +1,20 @@
 """Power through a BMC's Redfish API (``ComputerSystem.Reset``), polled until the state matches.
 
-Three HTTP calls carry the whole job, so this backend uses the harness's small stdlib client
-rather than ``sushy`` or DMTF's ``redfish`` library (both need their own auth quirks to work with
-basic auth, see docs/rigs.md):
+The job is a few HTTP calls, made through the harness's ``HttpClient`` (requests: timeouts,
+connection reuse, ``Retry-After``) and ``redfish_auth`` (session or basic auth):
 
 1. ``GET /redfish/v1/Systems/{id}`` (``system_id`` from the configuration, or the only member of
-   ``/redfish/v1/Systems``) -> ``PowerState`` and
-   ``Actions.#ComputerSystem.Reset.ResetType@Redfish.AllowableValues``;
-2. ``POST`` the action's ``target`` with ``{"ResetType": ...}``, choosing a type that IS in the
-   allowed list: some BMCs (and sushy-tools) answer 204 to an unknown type and do nothing;
-3. poll ``PowerState`` until ``On`` / ``Off`` or ``power_timeout_s``.
+   ``/redfish/v1/Systems``) -> ``PowerState`` and the ``#ComputerSystem.Reset`` action;
+2. the allowed ResetType values: the action's inline
+   ``ResetType@Redfish.AllowableValues``, or else the ``ResetType`` parameter of the action's
+   ``@Redfish.ActionInfo`` resource (``ResetActionInfo`` on many BMCs, DSP0266 "Allowable
+   values"); a type outside them is never posted: some BMCs (and sushy-tools) answer 204 to an
+   unknown type and do nothing;
+3. ``POST`` the action's ``target`` with ``{"ResetType": ...}``;
+4. poll ``PowerState`` until ``On`` / ``Off`` or ``power_timeout_s``.
 
-Basic auth on every request. TLS verification is on by default (``ca_file`` for a BMC's own CA;
-``verify_tls: false`` is allowed and logged as a warning).
+TLS verification is on by default (``ca_file``, or ``tls_fingerprint`` to pin a self-signed
+BMC certificate; ``verify_tls: false`` is allowed and logged as a warning).
 
 YAML::
 
@@ -22,7 +24,8 @@ YAML::
       system_id: 1                     # optional when the BMC has exactly one system
       user: admin
       password_env: BMC_PASSWORD       # or password_file: /etc/harness/bmc-07.pass
-      ca_file: /etc/harness/bmc-ca.pem # or verify_tls: false
+      auth: auto                       # auto (session if the BMC offers one) | session | basic
+      ca_file: /etc/harness/bmc-ca.pem # or tls_fingerprint: sha256:... or verify_tls: false
       timeout_s: 10                    # per HTTP request
       power_timeout_s: 60              # wait for PowerState to match
       poll_s: 1
@@ -30,15 +33,15 @@ YAML::
 
 from __future__ import annotations
 
-import base64
 import logging
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from harness.errors import PowerControlError
-from harness.targets.http_client import HttpClient, HttpResponse
+from harness.targets.http_client import HttpClient, read_tls, refuse_userinfo
 from harness.targets.protocols import PowerState
+from harness.targets.redfish_auth import AUTH_MODES, RedfishConnection, redfish_error
 from harness.targets.rig_settings import SettingsReader, check_role
 
 _log = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ _log = logging.getLogger(__name__)
 SYSTEMS = "/redfish/v1/Systems"
 RESET_ACTION = "#ComputerSystem.Reset"
 ALLOWED_KEY = "ResetType@Redfish.AllowableValues"
+ACTION_INFO_KEY = "@Redfish.ActionInfo"
 
 # Reset types per intent, most precise first.
 ON_TYPES = ("On", "ForceOn")
@@ -53,34 +57,22 @@ OFF_TYPES = ("ForceOff",)
 SHUTDOWN_TYPES = ("GracefulShutdown",)
 
 
-def _redfish_error(response: HttpResponse) -> str:
-    try:
-        error = (response.json() or {}).get("error", {})
-        extended = error.get("@Message.ExtendedInfo") or [{}]
-        detail = extended[0].get("Message") or error.get("message") or ""
-    except (ValueError, AttributeError, TypeError, IndexError):
-        detail = response.body[:200].decode("utf-8", "replace")
-    if response.status == 401:
-        detail = f"authentication refused (check user and password) {detail}".strip()
-    return f"HTTP {response.status} {detail}".strip()
-
-
 class RedfishPower:
     """``GracefulPower`` through Redfish."""
 
     def __init__(
         self,
-        client: HttpClient,
+        connection: RedfishConnection,
         *,
         system_id: str | None,
         power_timeout_s: float = 60.0,
         poll_s: float = 1.0,
     ) -> None:
-        self.client = client
+        self.connection = connection
         self.system_id = system_id
         self.power_timeout_s = power_timeout_s
         self.poll_s = poll_s
-        self.label = f"Redfish {client.base_url}"
+        self.label = connection.label
 
     # -- Power --------------------------------------------------------------------------------
 
@@ -121,9 +113,9 @@ class RedfishPower:
         return self._get(self._system_path())
 
     def _get(self, path: str) -> dict[str, Any]:
-        response = self.client.request("GET", path)
+        response = self.connection.request("GET", path)
         if response.status != 200:
-            raise PowerControlError(f"{self.label}: GET {path}: {_redfish_error(response)}")
+            raise PowerControlError(f"{self.label}: GET {path}: {redfish_error(response)}")
         try:
             document = response.json()
         except ValueError:
@@ -137,10 +129,10 @@ class RedfishPower:
         action = system.get("Actions", {}).get(RESET_ACTION)
         if not isinstance(action, dict):
             raise PowerControlError(f"{self.label}: system {self.system_id} has no {RESET_ACTION}")
-        allowed = action.get(ALLOWED_KEY)
-        if not isinstance(allowed, list):
-            # Without the list the BMC cannot be checked; the state polling below still is.
-            _log.warning("%s: no %s; trying %s", self.label, ALLOWED_KEY, wanted[0])
+        allowed = self._allowed_types(action)
+        if allowed is None:
+            # Without a list the BMC cannot be checked; the state polling below still is.
+            _log.warning("%s: no allowed ResetType list; trying %s", self.label, wanted[0])
             allowed = list(wanted)
         reset_type = next((kind for kind in wanted if kind in allowed), None)
         if reset_type is None:
@@ -151,14 +143,33 @@ class RedfishPower:
         if wait_for is not None and system.get("PowerState") == wait_for:
             return  # already there: a second On/ForceOff is an error on some BMCs
         target = action.get("target") or f"{self._system_path()}/Actions/ComputerSystem.Reset"
-        response = self.client.request("POST", target, json_body={"ResetType": reset_type})
+        response = self.connection.request("POST", target, json_body={"ResetType": reset_type})
         if response.status not in (200, 202, 204):
             raise PowerControlError(
-                f"{self.label}: ResetType {reset_type}: {_redfish_error(response)}"
+                f"{self.label}: ResetType {reset_type}: {redfish_error(response)}"
             )
         _log.info("%s: ResetType %s accepted (HTTP %d)", self.label, reset_type, response.status)
         if wait_for is not None:
             self._wait_for(wait_for, reset_type)
+
+    def _allowed_types(self, action: dict[str, Any]) -> list[str] | None:
+        inline = action.get(ALLOWED_KEY)
+        if isinstance(inline, list):
+            return [str(value) for value in inline]
+        info_path = action.get(ACTION_INFO_KEY)
+        if not isinstance(info_path, str):
+            return None
+        info = self._get(info_path)
+        for parameter in info.get("Parameters", []):
+            if isinstance(parameter, dict) and parameter.get("Name") == "ResetType":
+                values = parameter.get("AllowableValues")
+                if isinstance(values, list):
+                    return [str(value) for value in values]
+        return None
+
+    def close(self) -> None:
+        """Log the session out (BMCs limit open sessions)."""
+        self.connection.close()
 
     def _wait_for(self, wanted: str, reset_type: str) -> None:
         deadline = time.monotonic() + self.power_timeout_s
@@ -177,21 +188,20 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> RedfishPow
     url = reader.text("url")
     if not url.startswith(("http://", "https://")):
         raise reader.error("url", f"expected an http:// or https:// URL, got {url!r}")
+    refuse_userinfo(reader, url)
     system_id = reader.identifier("system_id", None)
     user = reader.text("user")
     password = reader.secret("password")
-    tls = reader.tls_context(url)
+    auth = reader.choice("auth", AUTH_MODES, "auto")
+    tls = read_tls(reader, url)
     timeout_s = reader.number("timeout_s", 10.0, minimum=0.1)
     power_timeout_s = reader.number("power_timeout_s", 60.0, minimum=0.1)
     poll_s = reader.number("poll_s", 1.0, minimum=0.01)
     reader.finish()
     assert password is not None
-    token = base64.b64encode(f"{user}:{password.reveal()}".encode()).decode("ascii")
-    client = HttpClient(
-        url, headers={"Authorization": f"Basic {token}"}, tls=tls, timeout_s=timeout_s
-    )
+    client = HttpClient(url, tls=tls, timeout_s=timeout_s)
     return RedfishPower(
-        client,
+        RedfishConnection(client, user=user, password=password, mode=auth),
         system_id=system_id,
         power_timeout_s=power_timeout_s,
         poll_s=poll_s,

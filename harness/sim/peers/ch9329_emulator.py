@@ -8,6 +8,10 @@ turns keyboard reports into key presses on the simulated device:
 a key going down while modifiers are held is a chord; a lone modifier pressed and released (the
 Windows key) is a press on release (``held_keys.HeldKeys``).
 
+Addresses as the datasheet has them: a chip at address 0x00 (the factory default) takes a frame
+with any address; a chip at another address takes frames for its own address and for the
+broadcast address 0xFF; a broadcast frame is carried out but never acknowledged.
+
 Faults, by option and reproducible with ``seed``: ``nak_rate`` answers a fraction of keyboard
 frames with status 0xE6 and drops the report; ``drop_rate`` applies a fraction of reports but
 sends no acknowledgement (a lost ack); ``usb_connected=False`` reports an unplugged USB side in
@@ -34,6 +38,7 @@ STATUS_CHECKSUM = 0xE4
 STATUS_PARAMETER = 0xE5
 STATUS_FAILED = 0xE6
 CHIP_VERSION = 0x30  # "V1.0" in the datasheet's numbering
+BROADCAST = 0xFF
 
 
 def _checksum(data: bytes) -> int:
@@ -62,6 +67,7 @@ class Ch9329Emulator:
         self.frames_received: list[bytes] = []
         self.replies_sent: list[bytes] = []
         self.naks_sent = 0
+        self._replying = True
         self.acks_dropped = 0
         self._master, self._slave = os.openpty()
         tty.setraw(self._slave)  # no echo, no line discipline: a serial line carries bytes
@@ -110,8 +116,11 @@ class Ch9329Emulator:
 
     def _handle_frame(self, frame: bytes) -> None:
         address, command, data = frame[2], frame[3], frame[5:-1]
-        if address not in (self.address, 0xFF) or self.mute:
-            return  # addressed to another chip on the bus, or a chip that is not there
+        if self.mute:
+            return  # a chip that is not there (wrong port or baud rate)
+        if not (self.address == 0x00 or address in (self.address, BROADCAST)):
+            return  # addressed to another chip on the bus
+        self._replying = address != BROADCAST  # a broadcast is carried out, never answered
         if _checksum(frame[:-1]) != frame[-1]:
             self._reply_status(command, STATUS_CHECKSUM)
         elif command == 0x01:
@@ -141,6 +150,8 @@ class Ch9329Emulator:
         self._reply(command | (0x80 if status == STATUS_OK else 0xC0), bytes([status]))
 
     def _reply(self, command: int, data: bytes) -> None:
+        if not self._replying:
+            return
         body = HEADER + bytes([self.address, command, len(data)]) + data
         reply = body + bytes([_checksum(body)])
         self.replies_sent.append(reply)

@@ -63,3 +63,8 @@ class HeldKeys:
                 self.keyboard.chord(keys, 0.0)
         except Exception as problem:  # the device refusing a key must not kill the injector
             self.errors.append(f"{'+'.join(k.name for k in keys)}: {problem}")
+
+    def release_all(self) -> None:
+        """Let go of everything without a press (kvmd's ``clear_events`` on a closed client)."""
+        self._held.clear()
+        self._lone_modifier = False

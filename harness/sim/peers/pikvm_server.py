@@ -1,29 +1,44 @@
-"""A loopback HTTP server speaking PiKVM's documented kvmd API, in front of a simulated device.
+"""A loopback PiKVM, written from kvmd's source (not from our client), in front of a device.
 
-PiKVM hardware cannot run here, so the ``pikvm`` backend is tested against this server, which
-follows the API as documented: ``X-KVMD-User`` / ``X-KVMD-Passwd`` on every request (401
-otherwise), ``{"ok": ..., "result": ...}`` JSON answers,
-``POST /api/hid/events/send_key?key=&state=``,
-``POST /api/hid/events/send_shortcut?keys=``, ``GET /api/streamer/snapshot`` (JPEG, 503 while
-the device shows no signal, i.e. is off), ``GET /api/atx`` (power LED) and
-``POST /api/atx/power?action=on|off|off_hard|reset_hard``. Every request is recorded in
-``requests`` (method, path, query) so tests can assert what the backend sent.
+What it does as kvmd + its nginx do (``kvmd/htserver.py``, ``apps/kvmd/api/auth.py``,
+``apps/kvmd/auth.py``, ``apps/kvmd/server.py``, ``apps/kvmd/streamer``, ``api/hid.py``,
+``plugins/atx/gpio.py``):
+
+- HTTPS only, with a self-signed CN=localhost certificate without SAN made at start
+  (``fingerprint``); ``http_url`` is nginx's plain-http listener: 301 to https for every method.
+- Routing before auth (aiohttp): unknown path 404, known path with another method 405. Then
+  ``X-KVMD-User`` / ``X-KVMD-Passwd``: no user -> 401, wrong password -> 403. With
+  ``totp_secret`` the last 6 characters of the password are a TOTP code (pyotp, window 1).
+- ``POST /api/hid/events/send_key?key=&state=`` (no state: press and release);
+  ``send_shortcut?keys=`` presses in order and releases in reverse (kvmd spaces them 50 ms).
+- ``GET /api/ws?stream=1`` (websocket, ``stream`` defaults to true): a stream client. ustreamer
+  runs while at least one is connected or with ``stream_forever``; otherwise
+  ``/api/streamer/snapshot`` is 503. With no signal (device off) the snapshot is 503 unless
+  ``allow_offline=1``, which answers a black "no signal" picture.
+- ``streamer_fails``: ustreamer never starts (a broken capture): 503 even with stream clients.
+- ATX through ``pikvm_atx.AtxModel``: ``/api/atx`` state, ``/api/atx/power?action=&wait=``,
+  409 while a click runs, 400 when ATX is disabled.
+
+Every request is recorded in ``requests`` (method, path, query) and every answer status in
+``statuses``, so tests can assert what the backend sent and what it was told.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import shutil
+import socket
+import ssl
+import tempfile
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from http.server import ThreadingHTTPServer
+from pathlib import Path
 
-import cv2
-
-from harness.keys.vocabulary import key_by_js_code
 from harness.sim.peers.held_keys import HeldKeys
-from harness.targets.protocols import GracefulPower, Keyboard, Power, PowerState, Screen
-
-ATX_ACTIONS = ("on", "off", "off_hard", "reset_hard")
+from harness.sim.peers.pikvm_atx import AtxModel
+from harness.sim.peers.pikvm_handler import PiKvmHandler, RedirectHandler
+from harness.sim.peers.self_signed import make_self_signed
+from harness.targets.protocols import Keyboard, Power, Screen
 
 
 class PiKvmServer(ThreadingHTTPServer):
@@ -37,149 +52,93 @@ class PiKvmServer(ThreadingHTTPServer):
         *,
         user: str,
         password: str,
+        totp_secret: str | None = None,
+        stream_forever: bool = False,
+        streamer_fails: bool = False,
+        atx_enabled: bool = True,
+        atx_time_scale: float = 1.0,
+        atx_gate: threading.Event | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        http_port: int | None = 0,
     ) -> None:
-        super().__init__((host, port), _PiKvmHandler)
+        super().__init__((host, port), PiKvmHandler)
+        self._tls_dir = Path(tempfile.mkdtemp(prefix="pikvm-peer-"))
+        certificate = make_self_signed(self._tls_dir)
+        self.fingerprint = certificate.fingerprint
+        self.cert_file = certificate.cert_file
+        self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.tls.load_cert_chain(certificate.cert_file, certificate.key_file)
         self.screen = screen
-        self.power = power
         self.user = user
         self.password = password
+        self.totp_secret = totp_secret
+        self.stream_forever = stream_forever
+        self.streamer_fails = streamer_fails
+        self.connections = 0
         self.held = HeldKeys(keyboard)
+        self.atx = AtxModel(power, enabled=atx_enabled, time_scale=atx_time_scale, gate=atx_gate)
+        self.power = power
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.statuses: list[tuple[str, int]] = []
+        self.stream_clients = 0
+        self.ws_sessions = 0
         self.lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self.stopping = threading.Event()
+        self._serve_threads: list[threading.Thread] = []
+        self.redirect: ThreadingHTTPServer | None = None
+        if http_port is not None:
+            self.redirect = ThreadingHTTPServer((host, http_port), RedirectHandler)
+            self.redirect.daemon_threads = True
+            self.redirect.https_port = self.server_address[1]  # type: ignore[attr-defined]
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        return f"https://{host}:{port}"
+
+    @property
+    def http_url(self) -> str:
+        assert self.redirect is not None
+        host, port = self.redirect.server_address[:2]
         return f"http://{host}:{port}"
 
+    def streamer_running(self) -> bool:
+        with self.lock:
+            if self.streamer_fails:  # ustreamer cannot start (no capture device, say)
+                return False
+            return self.stream_forever or self.stream_clients > 0
+
+    def finish_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        """TLS in the connection's own thread, so a silent client cannot stall the others."""
+        request.settimeout(10)
+        with self.lock:
+            self.connections += 1
+        try:
+            tls = self.tls.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        try:
+            self.RequestHandlerClass(tls, client_address, self)
+        finally:
+            with contextlib.suppress(OSError):
+                tls.close()
+
     def start(self) -> PiKvmServer:
-        self._thread = threading.Thread(target=self.serve_forever, name="pikvm", daemon=True)
-        self._thread.start()
+        for server, name in ((self, "pikvm"), (self.redirect, "pikvm-http")):
+            if server is not None:
+                thread = threading.Thread(
+                    target=server.serve_forever, args=(0.05,), name=name, daemon=True
+                )
+                thread.start()
+                self._serve_threads.append(thread)
         return self
 
     def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-
-class _PiKvmHandler(BaseHTTPRequestHandler):
-    server: PiKvmServer
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def _dispatch(self, method: str) -> None:
-        parts = urlsplit(self.path)
-        query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
-        with self.server.lock:
-            self.server.requests.append((method, parts.path, query))
-        if (
-            self.headers.get("X-KVMD-User") != self.server.user
-            or self.headers.get("X-KVMD-Passwd") != self.server.password
-        ):
-            self._json(401, False, {"error": "UnauthorizedError", "error_msg": "Unauthorized"})
-            return
-        routes = {
-            ("POST", "/api/hid/events/send_key"): self._send_key,
-            ("POST", "/api/hid/events/send_shortcut"): self._send_shortcut,
-            ("GET", "/api/streamer/snapshot"): self._snapshot,
-            ("GET", "/api/atx"): self._atx_state,
-            ("POST", "/api/atx/power"): self._atx_power,
-        }
-        handler = routes.get((method, parts.path))
-        if handler is None:
-            self._json(404, False, {"error": "HttpNotFound", "error_msg": "Not found"})
-            return
-        handler(query)
-
-    # -- HID ---------------------------------------------------------------------------------
-
-    def _send_key(self, query: dict[str, str]) -> None:
-        key = key_by_js_code(query.get("key", ""))
-        state = query.get("state")
-        if key is None or state not in (None, "true", "false", "1", "0"):
-            self._bad_request(f"bad key or state: {query}")
-            return
-        with self.server.lock:
-            if state in (None, "true", "1"):
-                self.server.held.down(key)
-            if state in (None, "false", "0"):
-                self.server.held.up(key)
-        self._json(200, True, {})
-
-    def _send_shortcut(self, query: dict[str, str]) -> None:
-        keys = [key_by_js_code(name) for name in query.get("keys", "").split(",") if name]
-        if not keys or None in keys:
-            self._bad_request(f"bad keys: {query.get('keys')!r}")
-            return
-        with self.server.lock:
-            for key in keys:
-                self.server.held.down(key)  # type: ignore[arg-type]
-            for key in reversed(keys):
-                self.server.held.up(key)  # type: ignore[arg-type]
-        self._json(200, True, {})
-
-    # -- streamer ----------------------------------------------------------------------------
-
-    def _snapshot(self, query: dict[str, str]) -> None:
-        if self.server.power.power_state() != PowerState.ON:
-            self._json(503, False, {"error": "UnavailableError", "error_msg": "No signal"})
-            return
-        _, data = cv2.imencode(".jpg", self.server.screen.grab().image)
-        body = data.tobytes()
-        self.send_response(200)
-        self.send_header("Content-Type", "image/jpeg")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    # -- ATX ---------------------------------------------------------------------------------
-
-    def _atx_state(self, query: dict[str, str]) -> None:
-        on = self.server.power.power_state() == PowerState.ON
-        result = {"enabled": True, "busy": False, "leds": {"power": on, "hdd": on}}
-        self._json(200, True, result)
-
-    def _atx_power(self, query: dict[str, str]) -> None:
-        action = query.get("action")
-        if action not in ATX_ACTIONS:
-            self._bad_request(f"bad action: {action!r}")
-            return
-        power = self.server.power
-        on = power.power_state() == PowerState.ON
-        # kvmd's "on"/"off"/"off_hard" do nothing when the LED already shows the wanted state.
-        if action == "on" and not on:
-            power.power_on()
-        elif action == "off" and on:
-            if isinstance(power, GracefulPower):
-                power.shutdown()
-            else:
-                power.power_off()
-        elif action == "off_hard" and on:
-            power.power_off()
-        elif action == "reset_hard":
-            power.power_off()
-            power.power_on()
-        self._json(200, True, {})
-
-    # -- answers -----------------------------------------------------------------------------
-
-    def _bad_request(self, message: str) -> None:
-        self._json(400, False, {"error": "ValidatorError", "error_msg": message})
-
-    def _json(self, status: int, ok: bool, result: dict[str, object]) -> None:
-        body = json.dumps({"ok": ok, "result": result}).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.stopping.set()
+        for server in (self, self.redirect):
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+        self.atx.join()
+        shutil.rmtree(self._tls_dir, ignore_errors=True)

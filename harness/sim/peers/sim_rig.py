@@ -2,8 +2,10 @@
 
 ``start_sim_rig(device)`` serves the device's screen as an MJPEG stream, its keyboard behind an
 emulated CH9329 on a pty and behind a line-protocol key server, and (given a password) the whole
-device behind the PiKVM API. ``rig_config()`` is the device YAML a harness needs to drive it as
-a physical laptop. Used by ``harness sim serve`` and by the rig end-to-end tests.
+device behind the PiKVM API (HTTPS with a self-signed certificate, pinned in the
+YAML; ATX clicks at ``atx_time_scale`` times kvmd's speed). ``rig_config()`` is the device
+YAML a harness needs to drive it as a physical laptop. Used by ``harness sim serve`` and by
+the rig end-to-end tests.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ class SimRigPeers:
                 "url": self.kvm.url,
                 "user": self.kvm.user,
                 "password_env": password_env,
+                "tls_fingerprint": self.kvm.fingerprint,
             }
         return config
 
@@ -108,6 +111,7 @@ def start_sim_rig(
     mjpeg_port: int = 0,
     pikvm_port: int = 0,
     line_port: int = 0,
+    atx_time_scale: float = 10.0,
 ) -> SimRigPeers:
     screen, keyboard, power = serialized_parts(device)
     started: list[Any] = []
@@ -130,6 +134,7 @@ def start_sim_rig(
                 password=pikvm_password,
                 host=host,
                 port=pikvm_port,
+                atx_time_scale=atx_time_scale,
             ).start()
             started.append(kvm)
     except BaseException:
