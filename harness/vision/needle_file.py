@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal
 
 import cv2
 import numpy as np
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from harness.config.validation import StrictModel, validate
 from harness.errors import ConfigError
@@ -63,7 +63,7 @@ def _number(value: Any, *, what: str, integer: bool) -> Any:
 
 
 def _level(value: Any) -> Any:
-    return _number(value, what="a match level (percent, e.g. 96 or \"96\")", integer=False)
+    return _number(value, what='a match level (percent, e.g. 96 or "96")', integer=False)
 
 
 def _pixels(value: Any) -> Any:
@@ -80,9 +80,33 @@ Size = Annotated[int, BeforeValidator(_pixels), Field(ge=1)]
 Offset = Annotated[float, BeforeValidator(_offset), Field(ge=0)]
 
 
+def _click_point(value: Any) -> Any:
+    """``"center"`` is read as a flag so that one model carries both forms of a click point
+    (and an error names the key instead of listing the alternatives of a union)."""
+    if value == "center":
+        return {"xpos": 0, "ypos": 0, "center": True}
+    if isinstance(value, dict) and "center" not in value:
+        return value
+    raise ValueError('a click_point is {"xpos": X, "ypos": Y} (inside its area) or "center"')
+
+
+def _property(value: Any) -> Any:
+    return {"name": value} if isinstance(value, str) else value
+
+
+def _not_empty(what: str) -> Any:
+    def check(items: list[Any]) -> list[Any]:
+        if not items:
+            raise ValueError(f"a needle needs at least one {what}")
+        return items
+
+    return AfterValidator(check)
+
+
 class ClickPointModel(StrictModel):
     xpos: Offset
     ypos: Offset
+    center: bool = False
 
 
 class AreaModel(StrictModel):
@@ -93,7 +117,7 @@ class AreaModel(StrictModel):
     type: Literal["match", "ocr", "exclude"] = "match"
     match: Level | None = None
     margin: Pixels | None = None
-    click_point: ClickPointModel | Literal["center"] | None = None
+    click_point: Annotated[ClickPointModel, BeforeValidator(_click_point)] | None = None
     processing_flags: Any = None
     max_offset: Any = None
 
@@ -104,9 +128,11 @@ class PropertyModel(StrictModel):
 
 
 class NeedleModel(StrictModel):
-    tags: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
-    area: Annotated[list[AreaModel], Field(min_length=1)]
-    properties: list[Annotated[str, Field(min_length=1)] | PropertyModel] = []
+    tags: Annotated[list[Annotated[str, Field(min_length=1)]], _not_empty("tag")]
+    area: Annotated[list[AreaModel], _not_empty("area")]
+    properties: list[Annotated[PropertyModel, BeforeValidator(_property)]] = Field(
+        default_factory=list
+    )
 
 
 @dataclass(frozen=True)
@@ -184,10 +210,7 @@ def load_needle(json_path: Path) -> Needle:
         raise ConfigError(
             f"more than one area has a click_point (areas {with_click})", source=source, key="area"
         )
-    properties = tuple(
-        NeedleProperty(item) if isinstance(item, str) else NeedleProperty(item.name, item.value)
-        for item in model.properties
-    )
+    properties = tuple(NeedleProperty(item.name, item.value) for item in model.properties)
     return Needle(
         name=json_path.stem,
         path=json_path,
@@ -212,10 +235,9 @@ def _area(raw: AreaModel, index: int, shape: tuple[int, ...], source: str) -> Ne
     level = raw.match or DEFAULT_LEVEL  # Perl's `|| 96`: 0 is the default too
     margin = raw.margin or DEFAULT_MARGIN
     click: ClickPoint | None = None
-    if isinstance(raw.click_point, ClickPointModel):
-        click = (raw.click_point.xpos, raw.click_point.ypos)
-    elif raw.click_point == "center":
-        click = "center"
+    if raw.click_point is not None:
+        point = raw.click_point
+        click = "center" if point.center else (point.xpos, point.ypos)
     return NeedleArea((x, y, w, h), raw.type, level / 100.0, margin, click)
 
 

@@ -132,7 +132,8 @@ def match_needle(
     passed = all(result.passed for result in results)
     error = sum((1.0 - result.similarity) ** 2 for result in results) / len(results)
     detail = "; ".join(
-        f"area {_box_text(r.area)}: {r.similarity:.3f} (needs {r.level:.2f}) at {_box_text(r.found)}"
+        f"area {_box_text(r.area)}: {r.similarity:.3f} (needs {r.level:.2f})"
+        f" at {_box_text(r.found)}"
         for r in results
     )
     return NeedleMatch(

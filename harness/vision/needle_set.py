@@ -23,9 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class NeedleSet:
-    def __init__(
-        self, needles: Iterable[Needle] = (), skipped: Iterable[ConfigError] = ()
-    ) -> None:
+    def __init__(self, needles: Iterable[Needle] = (), skipped: Iterable[ConfigError] = ()) -> None:
         self.needles: tuple[Needle, ...] = tuple(needles)
         self.skipped: tuple[ConfigError, ...] = tuple(skipped)
 
