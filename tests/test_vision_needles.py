@@ -427,3 +427,36 @@ def test_cli_match_no_match_and_bad_input(tmp_path: Path, capsys) -> None:
     assert main(["needle", "match", str(bad), str(tmp_path / "same.png")]) == 3
     error = capsys.readouterr().err
     assert "area[0].match" in error and str(bad) in error and "Traceback" not in error
+
+
+# --- openQA's tie-break, literally --------------------------------------------------------------
+
+
+def _min_vec_as_in_openqa(errors: np.ndarray, bound: float, recorded: tuple[int, int]):
+    """A line-by-line port of os-autoinst's minVec + SortByClose (first of the nearest)."""
+    threshold = np.float32(bound) + np.float32(10)
+    kept: list[tuple[int, int]] = []
+    for y in range(errors.shape[0]):
+        for x in range(errors.shape[1]):
+            value = errors[y, x]
+            if value > threshold:
+                continue
+            if value + np.float32(10) < threshold:
+                threshold = value + np.float32(10)
+                kept = []
+            kept.append((x, y))
+    distances = [np.hypot(x - recorded[0], y - recorded[1]) for x, y in kept]
+    return kept[int(np.argmin(distances))] if kept else None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_tie_break_equals_openqa_min_vec(seed: int) -> None:
+    from harness.vision.needle_match import _closest_good
+
+    generator = np.random.default_rng(seed)
+    shape = (int(generator.integers(1, 12)), int(generator.integers(1, 12)))
+    # Coarse values so that ties and near-ties (within 10) are common.
+    errors = (generator.integers(0, 8, shape) * 7.0).astype(np.float32)
+    recorded = (int(generator.integers(0, 30)), int(generator.integers(0, 30)))
+    bound = float(errors.flat[int(generator.integers(0, errors.size))])
+    assert _closest_good(errors, bound, recorded) == _min_vec_as_in_openqa(errors, bound, recorded)

@@ -183,12 +183,13 @@ def _closest_good(
 ) -> tuple[int, int] | None:
     """openQA's ``minVec`` then ``SortByClose``: the good places, the one nearest ``recorded``.
 
-    ``minVec`` scans row by row with a threshold starting at the error at the recorded place
-    plus 10 and dropping to 10 above each place that beats it by more than 10, forgetting the
-    places kept before. That keeps every place from the first occurrence of the smallest error
-    on whose error is within 10 of it (or, when nothing beats the recorded place, every place
-    within 10 of it). openQA measures the distance from the recorded place in frame pixels to
-    places in search-window pixels; so does this, so that ties break the same way.
+    ``minVec`` scans row by row keeping the places within 10 of the best error seen so far
+    (starting from the error at the recorded place) and forgets the kept places whenever a
+    place beats that best. That keeps the places from the first occurrence of the smallest
+    error on whose error is within 10 of it (or, when nothing beats the recorded place, every
+    place within 10 of the recorded error). openQA measures the distance from the recorded
+    place in frame pixels to places in search-window pixels; so does this, so that ties break
+    the same way.
     """
     flat = errors.ravel()
     limit = np.float32(bound)
