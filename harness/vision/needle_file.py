@@ -24,6 +24,7 @@ What each key means is what it means in os-autoinst's ``needle.pm``:
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,7 @@ def _number(value: Any, *, what: str, integer: bool) -> Any:
             value = float(value.strip())
         except ValueError:
             raise ValueError(f"{what} must be a number") from None
-    if not isinstance(value, int | float):
+    if not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError(f"{what} must be a number")
     if integer:
         if value != int(value):
