@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "harness.cli.vm_commands",
     "harness.cli.sim_guest_command",
     "harness.cli.sim_serve_command",
+    "harness.cli.needle_command",
 )
 
 
