@@ -19,7 +19,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from harness.config.validation import Number, StrictModel, Text
 
-SECRET_MARK = "secret"
+SECRET_MARK = "secret"  # noqa: S105  (the name of a marker, not a password)
 """``json_schema_extra`` key of a secret reference field: its value is ``env`` or ``file``."""
 
 
