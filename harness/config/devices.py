@@ -132,9 +132,11 @@ def build_target(device: DeviceConfig) -> Target:
     """Create the device's backends (side effects happen here, never while loading)."""
     where = f"{device.source}: {device.where}"
     built: dict[str, object] = {}
+    facts: dict[str, str] = {}
     if "target" in device.parts:
         whole = create_part("all", device.parts["target"], source=f"{where}.target")
         if isinstance(whole, Target):
+            facts.update(whole.facts)  # what the backend knows (scenario, hypervisor ...)
             built.update(
                 screen=whole.screen,
                 keyboard=whole.keyboard,
@@ -159,5 +161,5 @@ def build_target(device: DeviceConfig) -> Target:
         keyboard=keyboard,
         power=power if isinstance(power, Power) else None,
         pointer=pointer if isinstance(pointer, Pointer) else None,
-        facts=dict(device.facts),
+        facts={**facts, **device.facts},
     )

@@ -23,7 +23,6 @@ SECRET_MARK = "secret"  # noqa: S105  (the name of a marker, not a password)
 """``json_schema_extra`` key of a secret reference field: its value is ``env`` or ``file``."""
 
 
-
 def _http_url(text: str) -> str:
     if not re.match(r"^https?://\S+$", text):
         raise ValueError("expected an http:// or https:// URL")
