@@ -111,7 +111,7 @@ def test_a_hardware_device_builds_and_fails_cleanly_at_first_contact(
                 contact()
             message = str(failure.value)
             # The error says what could not be reached: an address, a path, a window or display.
-            named = [word for word in _identifiers(device.parts) if word in message]
+            named = [word for word in contacted if word in message]
             assert named, f"{name} {role}: {message!r} names none of {contacted!r}"
 
 
