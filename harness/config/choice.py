@@ -101,7 +101,7 @@ class DeviceChoice:
     def expectation(self) -> Expectation:
         if not self.is_sim:
             return self.lab_device().expectation
-        return sim_scenario_expectation(self.scenario)
+        return sim_scenario_expectation(self.scenario, self.overrides)
 
     def flow_settings(self) -> FlowSettings:
         return SIM_FLOW if self.is_sim else self.lab_device().flow
@@ -144,14 +144,14 @@ def flow_settings_for(choice: DeviceChoice) -> FlowSettings:
     return choice.flow_settings()
 
 
-def sim_scenario_expectation(name: str) -> Expectation:
+def sim_scenario_expectation(name: str, overrides: Mapping[str, Any] | None = None) -> Expectation:
     """What a *correct* device shows, checked against the simulated one: a green result and the
     scenario's intended details (so ``wrong-profile`` fails on the profile, as a real device with
     the wrong profile assigned would)."""
     from harness.sim.model.scenario import scenario
 
     try:
-        intended = scenario(name).expectation
+        intended = scenario(name, overrides).expectation
     except ValueError as problem:
         raise ConfigError(str(problem), key="--scenario") from None
     return Expectation(
