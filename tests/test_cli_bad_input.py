@@ -59,8 +59,8 @@ LAB_CASES = {
         ["devices.d1.screen.fps", "expected a valid number", "'fast'"],
     ),
     "unknown backend setting": (
-        "devices:\n  d1:\n    power: {backend: redfish, url: 'https://b', user: u, pasword_env: X}\n"
-        "    target: {backend: sim}\n",
+        "devices:\n  d1:\n    target: {backend: sim}\n"
+        "    power: {backend: redfish, url: 'https://b', user: u, pasword_env: X}\n",
         ["devices.d1.power", "unknown key 'pasword_env'", "password_env"],
     ),
     "literal password": (

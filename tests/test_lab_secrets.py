@@ -22,7 +22,7 @@ from harness.targets.sim import make_sim_target
 
 pytestmark = [pytest.mark.slow]
 
-SECRET = "Northwind"  # noqa: S105 - planted on purpose; the test proves it is never written
+SECRET = "Northwind"
 
 
 def test_a_lab_secret_is_masked_in_every_file_of_the_bundle(
