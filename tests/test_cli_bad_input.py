@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -163,3 +164,24 @@ def test_a_set_parameter_shows_on_the_simulated_screen(tmp_path: Path) -> None:
     saved = json.loads((bundle / "result.json").read_text(encoding="utf-8"))
     assert saved["fields"]["organization"] == "Fabrikam"
     assert saved["expectation"]["organization"] == "Fabrikam"
+
+
+def test_a_configuration_error_during_the_run_is_kept_in_result_json(tmp_path: Path) -> None:
+    # The navigation scripts are read when the flow starts, after the bundle exists.
+    navigation = tmp_path / "navigation.yaml"
+    navigation.write_text('windows10:\n  next_tile: "<entr>"\n', encoding="utf-8")
+    finished = subprocess.run(
+        [*HARNESS, "run", "--quiet", "--out", str(tmp_path / "runs")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "HARNESS_NAVIGATION": str(navigation)},
+    )
+    assert finished.returncode == 3 and "Traceback" not in finished.stderr
+    assert "windows10.next_tile" in finished.stderr
+    (result_file,) = (tmp_path / "runs").glob("*/result.json")
+    saved = json.loads(result_file.read_text(encoding="utf-8"))
+    assert saved["verdict"] == "error"
+    assert saved["reason"].startswith("configuration error during the run: ")
+    assert str(navigation) in saved["reason"] and "windows10.next_tile" in saved["reason"]
