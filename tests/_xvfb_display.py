@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e_required import missing_component
+
 SCREEN = "1280x900x24"
 _FIRST_DISPLAY = 90
 _LAST_DISPLAY = 190
@@ -99,7 +101,7 @@ def _start(number: int, xauthority: Path) -> subprocess.Popen[bytes] | None:
 def xvfb_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDisplay]:
     missing = _missing_tools()
     if missing:
-        pytest.skip(f"desktop tests need {', '.join(missing)}")
+        missing_component(f"desktop tests need {', '.join(missing)}")
     xauthority = tmp_path_factory.mktemp("xvfb") / "Xauthority"
     for number in _free_numbers():
         process = _start(number, xauthority)

@@ -27,6 +27,7 @@ import pytest
 from harness.sim.guest.builder import GuestBuild, build_guest, guest_cmdline
 from harness.targets.libvirt_templates import render_template
 from tests._kvm_device import apply_debian_kvm_mode
+from tests.e2e_required import missing_component
 
 LIBVIRT_URI = "qemu:///system"
 GUEST_FILES_ROOT = Path("/var/lib/libvirt/images")
@@ -68,9 +69,11 @@ class Daemons:
         deadline = time.monotonic() + timeout_s
         while not libvirt_answers():
             if any(process.poll() is not None for process in self.processes.values()):
-                pytest.skip(f"libvirt daemons exited at start; logs in {self.logs}")
+                missing_component(f"libvirt daemons exited at start; logs in {self.logs}")
             if time.monotonic() > deadline:
-                pytest.skip(f"libvirtd did not answer within {timeout_s} s; logs in {self.logs}")
+                missing_component(
+                    f"libvirtd did not answer within {timeout_s} s; logs in {self.logs}"
+                )
             time.sleep(0.3)
 
     def kill_libvirtd(self) -> None:
@@ -94,7 +97,7 @@ def libvirt_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemons
         yield Daemons(LIBVIRT_URI, owned=False, logs=logs)
         return
     if shutil.which("virtlogd") is None or shutil.which("libvirtd") is None:
-        pytest.skip("virtlogd/libvirtd not installed (Debian: libvirt-daemon-system)")
+        missing_component("virtlogd/libvirtd not installed (Debian: libvirt-daemon-system)")
     daemons = Daemons(LIBVIRT_URI, owned=True, logs=logs)
     try:
         daemons.start("virtlogd")  # libvirtd needs it for QEMU's log files
@@ -116,7 +119,7 @@ class StandinGuest:
 @pytest.fixture(scope="session")
 def standin_guest(libvirt_system: Daemons) -> Iterator[StandinGuest]:
     if not GUEST_FILES_ROOT.is_dir():
-        pytest.skip(f"{GUEST_FILES_ROOT} missing (Debian: libvirt-daemon-system)")
+        missing_component(f"{GUEST_FILES_ROOT} missing (Debian: libvirt-daemon-system)")
     folder = GUEST_FILES_ROOT / f"autopilot-harness-test-{os.getpid()}"
     folder.mkdir(mode=0o755)
     folder.chmod(0o755)

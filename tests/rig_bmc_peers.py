@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e_required import missing_component
 from tests.libvirt_guest import Daemons
 
 BIN = Path(sys.executable).parent
@@ -121,9 +122,12 @@ class SushyPeer:
 @contextlib.contextmanager
 def running_sushy(uri: str, tmp_path: Path) -> Iterator[SushyPeer]:
     """sushy-emulator on 127.0.0.1 (a free port) over every domain of ``uri``, basic auth."""
-    bcrypt = pytest.importorskip("bcrypt")
+    try:
+        import bcrypt
+    except ImportError:
+        missing_component("bcrypt not installed (pip install '.[test]')")
     if not (BIN / "sushy-emulator").exists():
-        pytest.skip("sushy-tools not installed (pip install '.[test]')")
+        missing_component("sushy-tools not installed (pip install '.[test]')")
     tmp_path.mkdir(parents=True, exist_ok=True)
     hashed = bcrypt.hashpw(BMC_PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
     htpasswd = tmp_path / "htpasswd"
@@ -201,7 +205,7 @@ def _wait_for_ipmi(port: int, timeout_s: float = 60) -> None:
 def running_vbmc(uri: str, domain: str, tmp_path: Path) -> Iterator[VbmcPeer]:
     """vbmcd in the foreground with its own config, and one started BMC for ``domain``."""
     if not (BIN / "vbmcd").exists():
-        pytest.skip("virtualbmc not installed (pip install '.[test]')")
+        missing_component("virtualbmc not installed (pip install '.[test]')")
     tmp_path.mkdir(parents=True, exist_ok=True)
     config_dir = tmp_path / "vbmc"
     config_dir.mkdir()

@@ -93,6 +93,8 @@ def test_a_run_stopped_halfway_leaves_a_valid_bundle(tmp_path: Path, how: str) -
         if process.poll() is None:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
     saved = json.loads(result_file.read_text())
     assert saved["verdict"] == "error"
     assert len(saved["steps"]) >= 3

@@ -480,4 +480,4 @@ def test_a_lab_file_names_the_bad_desktop_key(tmp_path: Path) -> None:
     lab.write_text("devices:\n  vm-07:\n    target: {backend: desktop, region: [0, 0, 8]}\n")
     with pytest.raises(ConfigError) as caught:
         build_target(load_lab_config(lab).device("vm-07"))
-    assert caught.value.key == "region" and "lab.yaml" in str(caught.value)
+    assert caught.value.key == "devices.vm-07.target.region" and "lab.yaml" in str(caught.value)

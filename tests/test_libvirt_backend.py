@@ -24,6 +24,7 @@ from harness.targets.events import TargetEventKind
 from harness.targets.libvirt import LibvirtDomain, create
 from harness.targets.protocols import PowerState
 from harness.targets.target import Target
+from tests.e2e_required import missing_component
 from tests.libvirt_guest import StandinDomain
 
 pytestmark = pytest.mark.libvirt
@@ -111,7 +112,7 @@ def test_reconnects_then_acpi_shutdown_powers_off_with_events(
     """The server drops the connection mid-run; the backend reconnects, re-registers its event
     callbacks (the power-off events after the reconnection prove it) and carries on."""
     if shutil.which("virt-admin") is None:
-        pytest.skip("virt-admin missing (Debian: libvirt-clients)")
+        missing_component("virt-admin missing (Debian: libvirt-clients)")
     domain = standin_domains("success", time_scale=60)
     target, backend = _backend(domain)
     try:

@@ -29,6 +29,7 @@ from harness.targets.libvirt_events import LifecycleEvents
 from harness.targets.libvirt_screenshot import decode_ppm, decode_screenshot
 from harness.targets.libvirt_templates import load_templates, render_template
 from harness.targets.target import Target
+from tests.e2e_required import missing_component
 
 SOURCE = "test.yaml: target"
 
@@ -299,7 +300,7 @@ STANDIN_VALUES = {
 
 def _validate(xml: str, tmp_path: Path) -> None:
     if shutil.which("virt-xml-validate") is None:
-        pytest.skip("virt-xml-validate missing (Debian: libvirt-clients)")
+        missing_component("virt-xml-validate missing (Debian: libvirt-clients)")
     path = tmp_path / "domain.xml"
     path.write_text(xml)
     done = subprocess.run(
@@ -428,7 +429,7 @@ def test_guest_reads_scenario_time_scale_and_overrides_from_the_cmdline() -> Non
 
 def test_cpio_writer_output_is_read_by_cpio(tmp_path: Path) -> None:
     if shutil.which("cpio") is None:
-        pytest.skip("cpio missing (Debian: cpio)")
+        missing_component("cpio missing (Debian: cpio)")
     root = tmp_path / "root"
     (root / "usr/bin").mkdir(parents=True)
     (root / "init").write_text("#!/bin/sh\n")

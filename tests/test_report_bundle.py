@@ -294,6 +294,8 @@ class TestCrash:
             if child.poll() is None:
                 child.kill()
                 child.wait()
+            if child.stdout is not None:
+                child.stdout.close()
         data = load(tmp_path / "crashed")
         assert data["verdict"] == "error"
         assert data["reason"] == INTERRUPTED_REASON
@@ -313,6 +315,8 @@ class TestCrash:
             if child.poll() is None:
                 child.kill()
                 child.wait()
+            if child.stdout is not None:
+                child.stdout.close()
         data = load(tmp_path / "crashed")
         assert data["verdict"] == "error"
         assert len(data["steps"]) == 3

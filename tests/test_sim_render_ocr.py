@@ -11,9 +11,10 @@ import pytest
 from harness.sim.render import render
 from harness.sim.render.examples import example_view
 from harness.sim.view import View
+from tests.e2e_required import REQUIRED
 
 pytestmark = pytest.mark.skipif(
-    shutil.which("tesseract") is None, reason="tesseract-ocr is not installed"
+    shutil.which("tesseract") is None and not REQUIRED, reason="tesseract-ocr is not installed"
 )
 
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from harness import __version__
-from harness.errors import ConfigError, UsageError
+from harness.errors import ConfigError, RigError, UsageError
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
@@ -60,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UsageError) as problem:
         print(f"harness: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    except RigError as problem:  # outside a run (building, closing): the rig, not the user
+        print(f"harness: rig error ({type(problem).__name__}): {problem}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

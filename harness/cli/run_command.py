@@ -3,6 +3,11 @@
     harness run                                   # the simulated device, success scenario
     harness run --scenario tpm-attestation-failure --expect red:0x800705b4
     harness run --config lab.yaml --device laptop-07 --out /srv/runs
+    harness run --scenario lost-keys --seed 7 --set drop_fraction=0.5
+
+``--set KEY=VALUE`` (repeatable) sets a scenario parameter of the simulated device (the default
+one, or a lab device with ``backend: sim``); VALUE is read as YAML (``5``, ``0.5``, ``true``,
+text). ``--seed N`` is the seed of its random faults.
 
 Exit codes: 0 passed, 1 failed, 2 error (the rig failed or the run was interrupted),
 3 usage or configuration error.
@@ -16,11 +21,15 @@ import sys
 import time
 from pathlib import Path
 from types import FrameType
+from typing import Any
+
+import yaml
 
 from harness.cli.main import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED
 from harness.config.choice import DeviceChoice, build_device_target
+from harness.config.expectation_model import EXPECT_FORMS, parse_expect_option
 from harness.errors import ConfigError
-from harness.flow import Expectation, run_flow
+from harness.flow import run_flow
 
 VERDICT_EXIT = {"passed": EXIT_PASSED, "failed": EXIT_FAILED, "error": EXIT_ERROR}
 
@@ -41,11 +50,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sim.add_argument("--windows", type=int, choices=[10, 11], help="Windows version")
     sim.add_argument("--size", default="1280x800", help="sim screen size WxH (default 1280x800)")
     sim.add_argument(
-        "--time-scale", type=float, default=60.0, help="sim time compression (default 60)"
+        "--time-scale",
+        type=_positive_number,
+        default=60.0,
+        help="simulated seconds per real second, > 0 (default 60)",
+    )
+    sim.add_argument("--seed", type=int, help="seed of the scenario's random faults")
+    sim.add_argument(
+        "--set",
+        dest="parameters",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a scenario parameter (repeatable), e.g. --set tpm_s=30",
     )
     parser.add_argument(
         "--expect",
-        help="green, red or red:CODE[,CODE...] (default: the device's expectation, else green)",
+        help=f"{EXPECT_FORMS} (default: the device's expectation, else green)",
     )
     parser.add_argument("--out", type=Path, default=Path("runs"), help="bundle folder (runs/)")
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
@@ -60,10 +81,12 @@ def handle(args: argparse.Namespace) -> int:
         windows=args.windows,
         size=_parse_size(args.size),
         time_scale=args.time_scale,
+        seed=args.seed,
+        overrides=_parse_parameters(args.parameters),
     )
     expectation = choice.expectation()
     if args.expect:
-        expectation = Expectation.parse(args.expect).with_fields(
+        expectation = parse_expect_option(args.expect).with_fields(
             profile=expectation.profile,
             organization=expectation.organization,
             user=expectation.user,
@@ -87,6 +110,7 @@ def handle(args: argparse.Namespace) -> int:
                 settings=settings,
                 windows=choice.effective_windows(),
                 backend=choice.backend(),
+                secrets=choice.secrets(),
                 progress=progress,
             )
     except KeyboardInterrupt:
@@ -96,6 +120,32 @@ def handle(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
     _summary(result)
     return VERDICT_EXIT.get(result.verdict, EXIT_ERROR)
+
+
+def _positive_number(text: str) -> float:
+    """argparse type: refused values make argparse name the option (exit 3, no traceback)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, found {text!r}") from None
+    if not value > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a number > 0, found {text!r}")
+    return value
+
+
+def _parse_parameters(items: list[str]) -> dict[str, Any]:
+    """``--set KEY=VALUE`` pairs, each VALUE read as a YAML scalar."""
+    parameters: dict[str, Any] = {}
+    for item in items:
+        key, equals, text = item.partition("=")
+        if not equals or not key.strip():
+            raise ConfigError(f"expected KEY=VALUE, found {item!r}", key="--set")
+        try:
+            value = yaml.safe_load(text) if text.strip() else ""
+        except yaml.YAMLError:
+            value = text
+        parameters[key.strip()] = value
+    return parameters
 
 
 def _parse_size(text: str) -> tuple[int, int]:

@@ -6,8 +6,11 @@ settings the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from harness.errors import ConfigError
 from harness.flow.expectation import Expectation
@@ -33,6 +36,9 @@ SIM_DEFAULT_TIME_SCALE = 60.0
 
 @dataclass(frozen=True)
 class DeviceChoice:
+    """``seed`` and ``overrides`` (scenario parameters) apply to a simulated device: the default
+    one, or a lab device whose target is ``backend: sim`` (they win over the lab file's)."""
+
     config: Path | None = None
     device: str | None = None
     scenario: str = "success"
@@ -40,31 +46,62 @@ class DeviceChoice:
     image_build: str | None = None
     size: tuple[int, int] = SIM_DEFAULT_SIZE
     time_scale: float = SIM_DEFAULT_TIME_SCALE
+    seed: int | None = None
+    overrides: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if (self.config is None) != (self.device is None):
             raise ConfigError("a lab file and a device name go together", key="--device")
+        if not self.time_scale > 0:
+            raise ConfigError(
+                f"expected a number > 0, found {self.time_scale!r}", key="--time-scale"
+            )
+        if self.is_sim:
+            _check_scenario(self.scenario, {**self.overrides, **self._seed_override()})
 
     @property
     def is_sim(self) -> bool:
         return self.config is None
 
-    def lab_device(self):  # -> DeviceConfig (imported lazily: config pulls in every backend)
+    def _seed_override(self) -> dict[str, Any]:
+        return {} if self.seed is None else {"seed": self.seed}
+
+    @cached_property
+    def _lab_device(self) -> Any:  # DeviceConfig (imported lazily: config pulls in backends)
         from harness.config.devices import load_lab_config
 
         assert self.config is not None and self.device is not None
-        return load_lab_config(self.config).device(self.device)
+        device = load_lab_config(self.config).device(self.device)
+        if not (self.overrides or self.seed is not None):
+            return device
+        target = device.parts.get("target")
+        if target is None or target["backend"] != "sim":
+            raise ConfigError(
+                f"--seed and --set apply to a simulated device; {self.device!r} is not one",
+                key="--set",
+            )
+        overrides = {**target.get("overrides", {}), **self.overrides}
+        _check_scenario(str(target.get("scenario", "success")), overrides)
+        sim = {**target, "overrides": overrides, **self._seed_override()}
+        return replace(device, parts={**device.parts, "target": sim})
+
+    def lab_device(self) -> Any:
+        """The chosen lab device (loaded once), with ``seed``/``overrides`` applied."""
+        return self._lab_device
 
     def backend(self) -> str:
         if self.is_sim:
             return "sim"
-        parts = self.lab_device().parts
-        return str((parts.get("target") or parts["screen"])["backend"])
+        return str(self.lab_device().backend())
+
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values the device's configuration names (nothing for the simulator)."""
+        return () if self.is_sim else tuple(self.lab_device().secret_values())
 
     def expectation(self) -> Expectation:
         if not self.is_sim:
             return self.lab_device().expectation
-        return sim_scenario_expectation(self.scenario)
+        return sim_scenario_expectation(self.scenario, self.overrides)
 
     def flow_settings(self) -> FlowSettings:
         return SIM_FLOW if self.is_sim else self.lab_device().flow
@@ -84,24 +121,37 @@ def build_device_target(choice: DeviceChoice) -> Target:
             windows=choice.effective_windows() or 10,
             size=choice.size,
             time_scale=choice.time_scale,
+            overrides=choice.overrides,
+            seed=choice.seed or 0,
         )
     from harness.config.devices import build_target
 
     return build_target(choice.lab_device())
 
 
+def _check_scenario(name: str, overrides: Mapping[str, Any]) -> None:
+    """Unknown scenario, unknown parameter or wrong type: a ConfigError before the run."""
+    from harness.sim.model.scenario import scenario
+
+    try:
+        scenario(name, overrides)
+    except ValueError as problem:
+        key = "--set" if overrides and "parameter" in str(problem) else "--scenario"
+        raise ConfigError(str(problem), key=key) from None
+
+
 def flow_settings_for(choice: DeviceChoice) -> FlowSettings:
     return choice.flow_settings()
 
 
-def sim_scenario_expectation(name: str) -> Expectation:
+def sim_scenario_expectation(name: str, overrides: Mapping[str, Any] | None = None) -> Expectation:
     """What a *correct* device shows, checked against the simulated one: a green result and the
     scenario's intended details (so ``wrong-profile`` fails on the profile, as a real device with
     the wrong profile assigned would)."""
     from harness.sim.model.scenario import scenario
 
     try:
-        intended = scenario(name).expectation
+        intended = scenario(name, overrides).expectation
     except ValueError as problem:
         raise ConfigError(str(problem), key="--scenario") from None
     return Expectation(

@@ -1,6 +1,6 @@
 """The lab file: devices, how to reach each, and what each should show.
 
-Example (``fixtures/lab.example.yaml`` has a complete one)::
+Example (``fixtures/lab.example.yaml`` has a complete one; ``docs/configuration.md`` every key)::
 
     devices:
       sim-demo:                        # the simulated device, in process
@@ -19,6 +19,9 @@ Example (``fixtures/lab.example.yaml`` has a complete one)::
 
 Either ``target`` (one backend for everything) or ``screen`` + ``keyboard`` (+ ``power``), where
 ``screen``/``keyboard``/``power`` may also override the matching part of ``target``.
+
+Loading checks the whole file (every device, every part's settings) without touching anything;
+``build_target`` creates the backends.
 """
 
 from __future__ import annotations
@@ -28,15 +31,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.config.lab_model import PART_KEYS, DeviceEntry, LabFile
+from harness.config.parts import check_part, secret_references
+from harness.config.validation import validate
 from harness.errors import ConfigError
 from harness.flow.expectation import Expectation
 from harness.flow.settings import FlowSettings
 from harness.targets.protocols import Keyboard, Pointer, Power, Screen
-from harness.targets.registry import check_backend, create_part
+from harness.targets.registry import create_part
 from harness.targets.target import Target
 from harness.yaml_file import load_yaml
 
-DEVICE_KEYS = {"target", "screen", "keyboard", "power", "expect", "flow", "facts", "windows"}
+ROLES = {"target": "all", "screen": "screen", "keyboard": "keyboard", "power": "power"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,24 @@ class DeviceConfig:
     flow: FlowSettings
     facts: Mapping[str, str] = field(default_factory=dict)
     windows: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f"devices.{self.name}"
+
+    def backend(self) -> str:
+        """The backend that shows the screen (the one a report names)."""
+        return str((self.parts.get("screen") or self.parts["target"])["backend"])
+
+    def secret_values(self) -> tuple[str, ...]:
+        """Every secret this device's parts name (``password_env``, ``password_file`` ...),
+        read now: the run registers them for masking before it writes anything."""
+        values = (
+            reference.value()
+            for settings in self.parts.values()
+            for reference in secret_references(settings)
+        )
+        return tuple(value for value in values if value)
 
 
 @dataclass(frozen=True)
@@ -67,66 +91,52 @@ class LabConfig:
 
 def load_lab_config(path: Path) -> LabConfig:
     source = str(path)
-    data = load_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("devices"), dict):
-        raise ConfigError("expected a mapping with a 'devices' mapping", source=source)
-    devices = {
-        str(name): _device(str(name), entry, source) for name, entry in data["devices"].items()
-    }
+    lab = validate(LabFile, load_yaml(path), source=source)
+    devices = {name: _device(name, entry, source) for name, entry in lab.devices.items()}
     return LabConfig(source, devices)
 
 
-def _device(name: str, entry: object, source: str) -> DeviceConfig:
+def _device(name: str, entry: DeviceEntry, source: str) -> DeviceConfig:
     where = f"devices.{name}"
-    if not isinstance(entry, dict):
-        raise ConfigError("expected a mapping", source=source, key=where)
-    unknown = set(entry) - DEVICE_KEYS
-    if unknown:
-        raise ConfigError(
-            f"unknown key(s) {', '.join(sorted(unknown))}; "
-            f"expected {', '.join(sorted(DEVICE_KEYS))}",
-            source=source,
-            key=where,
-        )
-    parts = {
-        role: entry[role]
-        for role in ("target", "screen", "keyboard", "power")
-        if entry.get(role) is not None
-    }
-    for key, settings in parts.items():
-        check_backend("all" if key == "target" else key, settings, source=f"{source}: {where}")
-    if "target" not in parts and not {"screen", "keyboard"} <= set(parts):
-        raise ConfigError(
-            "needs either 'target' or both 'screen' and 'keyboard'", source=source, key=where
-        )
-    windows = entry.get("windows")
-    if windows is not None and windows not in (10, 11):
-        raise ConfigError(
-            f"expected 10 or 11, got {windows!r}", source=source, key=f"{where}.windows"
-        )
-    facts = entry.get("facts") or {}
-    if not isinstance(facts, dict):
-        raise ConfigError("expected a mapping", source=source, key=f"{where}.facts")
+    parts: dict[str, dict[str, Any]] = {}
+    for key in PART_KEYS:
+        settings = getattr(entry, key)
+        if settings is not None:
+            check_part(ROLES[key], settings, source=source, prefix=f"{where}.{key}")
+            parts[key] = dict(settings)
+    windows = entry.windows
+    target = parts.get("target")
+    if target is not None and target["backend"] == "sim":
+        # The simulated device's own windows and the device's are one setting.
+        if windows is not None and target.get("windows") not in (None, windows):
+            raise ConfigError(
+                f"windows: {windows} contradicts target.windows: {target['windows']}",
+                source=source,
+                key=f"{where}.windows",
+            )
+        windows = windows or target.get("windows")
+        if windows is not None:
+            target["windows"] = windows
     return DeviceConfig(
         name=name,
         source=source,
         parts=parts,
-        expectation=Expectation.from_mapping(
-            entry.get("expect") or {}, source=f"{source}: {where}"
-        ),
-        flow=FlowSettings.from_mapping(entry.get("flow") or {}, source=f"{source}: {where}"),
-        facts={str(k): str(v) for k, v in facts.items()},
+        expectation=entry.expect.expectation(),
+        flow=entry.flow_settings(source=source, prefix=f"{where}.flow"),
+        facts={key: str(value) for key, value in entry.facts.items()},
         windows=windows,
     )
 
 
 def build_target(device: DeviceConfig) -> Target:
     """Create the device's backends (side effects happen here, never while loading)."""
-    where = f"{device.source}: devices.{device.name}"
+    where = f"{device.source}: {device.where}"
     built: dict[str, object] = {}
+    facts: dict[str, str] = {}
     if "target" in device.parts:
-        whole = create_part("all", device.parts["target"], source=where)
+        whole = create_part("all", device.parts["target"], source=f"{where}.target")
         if isinstance(whole, Target):
+            facts.update(whole.facts)  # what the backend knows (scenario, hypervisor ...)
             built.update(
                 screen=whole.screen,
                 keyboard=whole.keyboard,
@@ -137,7 +147,7 @@ def build_target(device: DeviceConfig) -> Target:
             built.update(screen=whole, keyboard=whole, power=whole, pointer=whole)
     for role in ("screen", "keyboard", "power"):
         if role in device.parts:
-            built[role] = create_part(role, device.parts[role], source=where)
+            built[role] = create_part(role, device.parts[role], source=f"{where}.{role}")
     screen, keyboard = built.get("screen"), built.get("keyboard")
     if not isinstance(screen, Screen):
         raise ConfigError("the screen backend offers no screen", source=where, key="screen")
@@ -151,5 +161,5 @@ def build_target(device: DeviceConfig) -> Target:
         keyboard=keyboard,
         power=power if isinstance(power, Power) else None,
         pointer=pointer if isinstance(pointer, Pointer) else None,
-        facts=dict(device.facts),
+        facts={**facts, **device.facts},
     )

@@ -79,8 +79,8 @@ def run_flow(
             bundle.finalise("error", f"interrupted: {problem}")
         except RigError as problem:
             bundle.finalise("error", f"rig problem ({type(problem).__name__}): {problem}")
-        except (ConfigError, UsageError):
-            bundle.finalise("error", "configuration error during the run")
+        except (ConfigError, UsageError) as problem:
+            bundle.finalise("error", f"configuration error during the run: {problem}")
             raise
         except HarnessError as problem:
             bundle.finalise("error", f"{type(problem).__name__}: {problem}")

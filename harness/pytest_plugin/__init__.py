@@ -131,6 +131,7 @@ def technician_flow(
             settings=flow_settings_for(harness_device).replace(**settings),
             windows=harness_device.effective_windows(),
             backend=harness_device.backend(),
+            secrets=harness_device.secrets(),
         )
         _record_properties(record_testsuite_property, harness_device, result)
         request.node.stash.setdefault(_RESULTS_KEY, []).append(result)

@@ -135,13 +135,15 @@ class LineHidKeyboard:
 
     @staticmethod
     def _pump(stream: IO[str], answers: queue.Queue[object]) -> None:
-        for raw in stream:
-            answers.put(raw.strip())
+        with stream:  # the pipe is the thread's: closed at EOF, not left to the collector
+            for raw in stream:
+                answers.put(raw.strip())
         answers.put(_EOF)
 
     def _pump_stderr(self, stream: IO[str]) -> None:
-        for raw in stream:
-            self._stderr_tail.append(raw.rstrip())
+        with stream:
+            for raw in stream:
+                self._stderr_tail.append(raw.rstrip())
 
 
 def create(role: str, settings: Mapping[str, Any], *, source: str) -> LineHidKeyboard:

@@ -4,6 +4,9 @@ Every backend module exposes ``create(role, settings, *, source) -> object``; ``
 ``screen``, ``keyboard``, ``power`` or ``all`` (one object, or a whole Target, for a backend such
 as libvirt or the simulator that offers all three). Modules are imported only when used, so a
 lab without libvirt-python can still drive a capture + CH9329 rig.
+
+Each backend's settings also have a pydantic model (``harness.config.parts.PART_MODELS``), which
+the lab loader checks before anything is built; a new backend needs both.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from typing import Any
 from harness.errors import ConfigError
 
 BACKENDS: dict[str, tuple[str, frozenset[str]]] = {
-    "sim": ("harness.targets.sim", frozenset({"all", "screen", "keyboard", "power"})),
+    # One simulated device is screen, keyboard and power at once: target only.
+    "sim": ("harness.targets.sim_part", frozenset({"all"})),
     "libvirt": ("harness.targets.libvirt", frozenset({"all", "screen", "keyboard", "power"})),
     "hyperv": ("harness.targets.hyperv", frozenset({"all", "screen", "keyboard", "power"})),
     "capture": ("harness.targets.capture", frozenset({"screen"})),
@@ -59,7 +63,11 @@ def check_backend(role: str, settings: Mapping[str, Any], *, source: str) -> str
 
 
 def create_part(role: str, settings: Mapping[str, Any], *, source: str) -> object:
-    """Build one part (or, for role ``all``, a whole target) from its YAML mapping."""
+    """Build one part (or, for role ``all``, a whole target) from its YAML mapping.
+
+    ``source`` names the file and the part (``lab.yaml: devices.laptop-07.power``); the
+    backend's own errors name it with the key.
+    """
     backend = check_backend(role, settings, source=source)
     module_name = BACKENDS[backend][0]
     try:
@@ -72,4 +80,4 @@ def create_part(role: str, settings: Mapping[str, Any], *, source: str) -> objec
             key=f"{yaml_key(role)}.backend",
         ) from None
     rest = {k: v for k, v in settings.items() if k != "backend"}
-    return module.create(role, rest, source=f"{source}: {role}")
+    return module.create(role, rest, source=source)

@@ -1,5 +1,10 @@
 """Reading one backend's YAML mapping: typed values, unknown keys, secrets and TLS.
 
+The keys of every backend are also described by a pydantic model (``harness.config.parts``:
+``backends_rig`` for capture, ch9329, line_hid, pikvm, redfish, ipmi, command, manual;
+``backends_virtual`` for sim, libvirt, hyperv, desktop), which the lab loader checks first. A key
+a backend reads here must be in its model too.
+
 Every rig backend (``capture``, ``ch9329``, ``pikvm``, ``redfish`` ...) validates its settings with
 a ``SettingsReader`` so that a wrong key is reported the same way everywhere: a ``ConfigError``
 naming the source (the YAML file and the part, e.g. ``lab.yaml: devices.laptop-07.power``) and the
@@ -45,7 +50,7 @@ class SettingsReader:
     def __init__(self, settings: Mapping[str, Any], *, source: str) -> None:
         if not isinstance(settings, Mapping):
             raise ConfigError(
-                f"expected a mapping of settings, got {type(settings).__name__}", source=source
+                f"expected a mapping of settings, found {type(settings).__name__}", source=source
             )
         self.settings = settings
         self.source = source
@@ -69,7 +74,7 @@ class SettingsReader:
     def text(self, key: str, default: Any = _REQUIRED) -> Any:
         value = self._get(key, default)
         if value is not default and not isinstance(value, str):
-            raise self.error(key, f"expected a string, got {value!r}")
+            raise self.error(key, f"expected a string, found {value!r}")
         return value
 
     def integer(self, key: str, default: Any = _REQUIRED, *, minimum: int | None = None) -> Any:
@@ -77,9 +82,9 @@ class SettingsReader:
         if value is default:
             return value
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(key, f"expected an integer, got {value!r}")
+            raise self.error(key, f"expected an integer, found {value!r}")
         if minimum is not None and value < minimum:
-            raise self.error(key, f"expected an integer >= {minimum}, got {value}")
+            raise self.error(key, f"expected an integer >= {minimum}, found {value}")
         return value
 
     def number(self, key: str, default: Any = _REQUIRED, *, minimum: float = 0.0) -> Any:
@@ -87,9 +92,9 @@ class SettingsReader:
         if value is default:
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(key, f"expected a number, got {value!r}")
+            raise self.error(key, f"expected a number, found {value!r}")
         if value < minimum:
-            raise self.error(key, f"expected a number >= {minimum}, got {value}")
+            raise self.error(key, f"expected a number >= {minimum}, found {value}")
         return float(value)
 
     def identifier(self, key: str, default: Any = _REQUIRED) -> Any:
@@ -98,19 +103,19 @@ class SettingsReader:
         if value is default:
             return value
         if isinstance(value, bool) or not isinstance(value, str | int):
-            raise self.error(key, f"expected a name or a number, got {value!r}")
+            raise self.error(key, f"expected a name or a number, found {value!r}")
         return str(value)
 
     def flag(self, key: str, default: Any = _REQUIRED) -> Any:
         value = self._get(key, default)
         if value is not default and not isinstance(value, bool):
-            raise self.error(key, f"expected true or false, got {value!r}")
+            raise self.error(key, f"expected true or false, found {value!r}")
         return value
 
     def choice(self, key: str, choices: tuple[str, ...], default: Any = _REQUIRED) -> Any:
         value = self.text(key, default)
         if value is not default and value not in choices:
-            raise self.error(key, f"expected one of {', '.join(choices)}, got {value!r}")
+            raise self.error(key, f"expected one of {', '.join(choices)}, found {value!r}")
         return value
 
     def text_list(self, key: str, default: Any = _REQUIRED) -> Any:
@@ -122,7 +127,7 @@ class SettingsReader:
             or not value
             or not all(isinstance(item, str) for item in value)
         ):
-            raise self.error(key, f"expected a non-empty list of strings, got {value!r}")
+            raise self.error(key, f"expected a non-empty list of strings, found {value!r}")
         return list(value)
 
     def text_map(self, key: str, default: Any = _REQUIRED) -> Any:
@@ -132,7 +137,7 @@ class SettingsReader:
         if not isinstance(value, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
-            raise self.error(key, f"expected a mapping of strings to strings, got {value!r}")
+            raise self.error(key, f"expected a mapping of strings to strings, found {value!r}")
         return dict(value)
 
     def secret(self, prefix: str = "password", *, required: bool = True) -> Secret | None:

@@ -1,0 +1,54 @@
+"""The lab file's document model: ``devices:``, and per device its parts, expectation, flow
+settings, facts and Windows version. Each part's settings are checked against its backend's
+model by ``harness.config.parts`` (the backend decides which model applies).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from harness.config.expectation_model import ExpectationModel
+from harness.config.flow_model import read_flow_settings
+from harness.config.validation import Flag, Int, Number, StrictModel, Text
+from harness.flow.settings import FlowSettings
+
+PART_KEYS = ("target", "screen", "keyboard", "power")
+
+Part = dict[Text, Any]
+
+
+class DeviceEntry(StrictModel):
+    """One device: ``target`` (one backend for all) or ``screen`` + ``keyboard`` (+ ``power``);
+    ``screen``/``keyboard``/``power`` next to ``target`` override that part of it."""
+
+    target: Part | None = Field(None, description="one backend for screen, keyboard and power")
+    screen: Part | None = Field(None, description="the screen backend")
+    keyboard: Part | None = Field(None, description="the keyboard backend")
+    power: Part | None = Field(None, description="the power backend (optional)")
+    expect: ExpectationModel = Field(
+        default_factory=ExpectationModel, description="what the device should show"
+    )
+    flow: dict[Text, Any] | None = Field(
+        None, description="time limits and choices of the technician flow (FlowSettings)"
+    )
+    facts: dict[Text, Text | Flag | Int | Number] = Field(
+        default_factory=dict, description="free-form facts shown in the report"
+    )
+    windows: Literal[10, 11] | None = Field(None, description="Windows version")
+
+    @model_validator(mode="after")
+    def _composed(self) -> DeviceEntry:
+        if self.target is None and (self.screen is None or self.keyboard is None):
+            raise ValueError("needs either 'target' or both 'screen' and 'keyboard'")
+        return self
+
+    def flow_settings(self, *, source: str, prefix: str) -> FlowSettings:
+        return read_flow_settings(self.flow, source=source, prefix=prefix)
+
+
+class LabFile(StrictModel):
+    """A lab file: the devices by name."""
+
+    devices: dict[Text, DeviceEntry] = Field(description="devices by name")
