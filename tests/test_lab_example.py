@@ -27,8 +27,19 @@ from harness.keys.chord import parse_chord
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "lab.example.yaml"
 SIM_DEVICES = ("sim-demo", "sim-vm-like")
-HARDWARE_DEVICES = ("win11-vm-01", "laptop-07", "kiosk-12", "desk-03", "hyperv-w11-02")
+# pyautogui's import on a display that does not answer leaks a pipe (pyscreeze's `which scrot`)
+# and a socket (python-xlib's failed connect): their ResourceWarnings are not the harness's, and
+# are ignored for the desktop device alone, so that a leak of our own still fails every test.
+_THIRD_PARTY_LEAKS = pytest.mark.filterwarnings("ignore::ResourceWarning")
+HARDWARE_DEVICES = (
+    "win11-vm-01",
+    "laptop-07",
+    "kiosk-12",
+    pytest.param("desk-03", marks=_THIRD_PARTY_LEAKS),
+    "hyperv-w11-02",
+)
 PASSWORD_VARIABLES = ("BMC_07_PASSWORD", "PIKVM_12_PASSWORD", "BMC_03_PASSWORD", "HYPERV_PASSWORD")
+TOTP_VARIABLES = ("PIKVM_12_TOTP_SECRET",)  # kvmd-totp secrets are base32
 
 
 def _closed_port() -> int:
@@ -65,6 +76,8 @@ def _to_loopback(part: dict[str, Any], nowhere: Path) -> dict[str, Any]:
 def loopback_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for variable in PASSWORD_VARIABLES:
         monkeypatch.setenv(variable, "lab-test")
+    for variable in TOTP_VARIABLES:
+        monkeypatch.setenv(variable, "NBQXE3TFONZS23DBMIWXIZLTOQ")
     document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     changed = copy.deepcopy(document)
     nowhere = tmp_path / "nowhere"
@@ -78,7 +91,8 @@ def loopback_lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_example_names_every_device_this_test_covers() -> None:
-    assert set(load_lab_config(EXAMPLE).devices) == {*SIM_DEVICES, *HARDWARE_DEVICES}
+    hardware = {item.values[0] if hasattr(item, "values") else item for item in HARDWARE_DEVICES}
+    assert set(load_lab_config(EXAMPLE).devices) == {*SIM_DEVICES, *hardware}
 
 
 def test_the_simulated_devices_build_into_targets() -> None:

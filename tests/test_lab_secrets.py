@@ -42,6 +42,7 @@ def test_a_lab_secret_is_masked_in_every_file_of_the_bundle(
                 "url": peers.kvm.url,
                 "user": peers.kvm.user,
                 "password_env": "KIOSK_TEST_PASSWORD",
+                "tls_fingerprint": peers.kvm.fingerprint,
                 "power_poll_s": 0.1,
             },
             "windows": 10,

@@ -12,7 +12,14 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from harness.config.part_fields import PasswordSettings, TlsSettings, Url, positive
+from harness.config.part_fields import (
+    PasswordSettings,
+    TlsSettings,
+    Url,
+    positive,
+    secret_env,
+    secret_file,
+)
 from harness.config.validation import Flag, Int, StrictModel, Text
 
 CaptureApi = Literal["any", "v4l2", "msmf", "dshow", "avfoundation", "ffmpeg"]
@@ -70,6 +77,14 @@ class PikvmSettings(PasswordSettings, TlsSettings):
     timeout_s: float = positive(0.1, 10.0, "per HTTP request")
     power_poll_s: float = positive(0.01, 0.5, "power LED polling interval")
     power_timeout_s: float = positive(0.1, 30.0, "wait for the power LED after on/off")
+    totp_secret_env: Text | None = secret_env(
+        "environment variable holding the base32 TOTP secret (kvmd two-factor auth)"
+    )
+    totp_secret_file: Text | None = secret_file("file holding the base32 TOTP secret")
+    busy_timeout_s: float = positive(0.0, 20.0, "retry kvmd's 409 (an ATX click running) so long")
+    stream_start_timeout_s: float = positive(
+        0.0, 10.0, "wait for ustreamer to start once the stream client is connected"
+    )
 
 
 class RedfishSettings(PasswordSettings, TlsSettings):
@@ -78,6 +93,9 @@ class RedfishSettings(PasswordSettings, TlsSettings):
     url: Url = Field(description="the BMC's base URL")
     system_id: Int | Text | None = Field(None, description="optional with exactly one system")
     user: Text = Field(description="BMC user")
+    auth: Literal["auto", "session", "basic"] = Field(
+        "auto", description="Redfish session (X-Auth-Token), basic auth, or session when offered"
+    )
     timeout_s: float = positive(0.1, 10.0, "per HTTP request")
     power_timeout_s: float = positive(0.1, 60.0, "wait for PowerState to match")
     poll_s: float = positive(0.01, 1.0, "PowerState polling interval")

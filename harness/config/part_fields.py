@@ -65,6 +65,10 @@ class TlsSettings(StrictModel):
 
     verify_tls: bool = Field(True, strict=True, description="check the peer's TLS certificate")
     ca_file: Text | None = Field(None, description="CA certificate (PEM) of the peer")
+    tls_fingerprint: Text | None = Field(
+        None,
+        description="sha256:AB:CD:... pins the peer's certificate (replaces ca_file/verify_tls)",
+    )
 
 
 Timeout = Number
