@@ -131,7 +131,18 @@ def test_random_layouts_are_repeatable_and_vary() -> None:
     assert {layout.fields for layout in first} == {"screen", "columns", "inline", "stacked"}
     assert {layout.qr_side for layout in first} == {"screen", "left", "right"}
     assert {layout.card for layout in first} == {True, False}
+    assert {layout.esp_links for layout in first} == {"right", "inline"}
     assert len({layout.font_family for layout in first}) == 3
     # A 4:3 screen has no room to grow: display scaling never makes content wider than it.
     narrow = [random_layout(random.Random(seed), (1024, 768)) for seed in range(40)]
     assert max(layout.scale for layout in narrow) <= 1.0
+
+
+def test_esp_links_right_aligned_or_right_after_the_phase_name() -> None:
+    _, right = _drawn("esp", 10, DEFAULT_LAYOUT)
+    frame, _ = _drawn("esp", 10, Layout(esp_links="inline"))
+    lines = [(text, box) for _, text, box in frame.drawn]
+    name = next(box for text, box in lines if text == "Device preparation")
+    link = next(box for text, box in lines if text.endswith("details") and box[1] < name[3])
+    assert 0 < link[0] - name[2] < 40
+    assert right["Show details"][2] == 960 + 410  # the right edge of the phase column

@@ -148,7 +148,8 @@ def random_frame(seed: int, state: str | None = None, windows: int | None = None
     view = make_view(rng, state, windows)
     layout = random_layout(rng, size, installed_families())
     rendered = render_frame(view, size, layout)
-    chain, used, artefacts = random_artefacts(rng, rendered.drawn, size)
+    unit = size[1] / 1080 * layout.scale
+    chain, used, artefacts = random_artefacts(rng, rendered.drawn, size, unit)
     image = apply_artefacts(pil_to_bgr(rendered.image), artefacts, seed)
     expected = expected_for(view, state)
     expected["notes"] = (

@@ -13,6 +13,7 @@ never cuts into one.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 
@@ -195,10 +196,18 @@ def _output_size(rng: random.Random, size: tuple[int, int]) -> tuple[int, int] |
     return rng.choice(near) if near else None
 
 
+def _thumbnail_width(rng: random.Random, size: tuple[int, int], unit: float) -> int:
+    """400-700 px wide, but never so small that the smallest text (about 20 design pixels)
+    falls under 8.5 px: a person can still read the thumbnail, as on the real blog pictures."""
+    readable = math.ceil(size[0] * 8.5 / (20 * unit))
+    return min(size[0] - 1, max(rng.randint(400, 700), readable))
+
+
 def random_artefacts(
-    rng: random.Random, drawn: Sequence[Drawn], size: tuple[int, int]
+    rng: random.Random, drawn: Sequence[Drawn], size: tuple[int, int], unit: float
 ) -> tuple[str, tuple[str, ...], Artefacts]:
-    """(chain, the artefacts used, the Artefacts) for a frame of ``size`` with ``drawn``."""
+    """(chain, the artefacts used, the Artefacts) for a frame of ``size`` with ``drawn``;
+    ``unit`` is the frame's pixels per design pixel."""
     chain = rng.choices(CHAINS, weights=_WEIGHTS)[0]
     fields: dict[str, object] = {}
     if chain == "capture":
@@ -227,7 +236,7 @@ def random_artefacts(
         if rng.random() < 0.5:
             fields["output_size"] = _output_size(rng, size)
     elif chain == "thumbnail":
-        fields["thumbnail_width"] = rng.randint(400, 700)
+        fields["thumbnail_width"] = _thumbnail_width(rng, size, unit)
         fields["blur"] = round(rng.uniform(0.3, 1.0), 2)
         fields["jpeg_quality"] = rng.randint(60, 90)
         if rng.random() < 0.5:

@@ -23,10 +23,12 @@ from harness.sim.render.fonts import DEFAULT_FAMILY, FAMILIES
 TitleAlign = Literal["screen", "centre", "left"]
 FieldArrangement = Literal["screen", "columns", "inline", "stacked"]
 QrSide = Literal["screen", "left", "right"]
+EspLinks = Literal["right", "inline"]
 
 TITLE_ALIGNS: tuple[TitleAlign, ...] = ("screen", "centre", "left")
 ARRANGEMENTS: tuple[FieldArrangement, ...] = ("screen", "columns", "inline", "stacked")
 QR_SIDES: tuple[QrSide, ...] = ("screen", "left", "right")
+ESP_LINKS: tuple[EspLinks, ...] = ("right", "inline")
 
 # The widest content block of any screen, in design pixels (canvas.py: 4:3 of 1080).
 _CONTENT_WIDTH = 1440
@@ -55,6 +57,9 @@ class Layout:
     """Display scaling on top of the resolution's own (0.85 = everything 15 % smaller)."""
     content_offset: float = 0.0
     """Design pixels the content block under the title moves down (negative: up)."""
+    esp_links: EspLinks = "right"
+    """ESP "Show details" links right-aligned, or ``inline`` right after the phase name (as on
+    the real Windows 10 ESP of the calibration set)."""
 
     def __post_init__(self) -> None:
         checks = (
@@ -62,6 +67,7 @@ class Layout:
             ("fields", self.fields in ARRANGEMENTS, ARRANGEMENTS),
             ("qr_side", self.qr_side in QR_SIDES, QR_SIDES),
             ("font_family", self.font_family in FAMILIES, tuple(FAMILIES)),
+            ("esp_links", self.esp_links in ESP_LINKS, ESP_LINKS),
         )
         for key, ok, known in checks:
             if not ok:
@@ -106,6 +112,7 @@ def random_layout(
         font_family=rng.choice(families or (DEFAULT_FAMILY,)),
         scale=round(rng.uniform(0.85, max(0.86, min(1.1, room))), 3),
         content_offset=round(rng.uniform(-15, 35), 1),
+        esp_links=rng.choice(ESP_LINKS),
     )
 
 

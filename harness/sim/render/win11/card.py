@@ -57,8 +57,9 @@ class CardLayout:
 
     @property
     def buttons_anchor(self) -> tuple[int, int]:
-        """(right, bottom) of the rightmost button: the card's bottom-right, inside the padding."""
-        return self.content[2], self.card[3] - self.pad
+        """(right, bottom) of the rightmost button: the card's bottom-right, inside the padding
+        (also when the halves are mirrored)."""
+        return self.card[2] - self.pad, self.card[3] - self.pad
 
 
 def card_box(canvas_width: int, canvas_height: int, scale: float = 1.0) -> Box:
