@@ -23,8 +23,10 @@ KEYBOARDS = ("US", "Canadian Multilingual Standard", "English (India)", "Irish",
 
 
 def _pages(windows: int, organization: str) -> list[tuple[str, dict[str, Any]]]:
+    """The pages of both versions, then those seen on one version only (reference section 1
+    step 2 and section 5; the calibration set)."""
     w11 = windows == 11
-    return [
+    both = [
         (
             "oobe-region",
             {
@@ -49,13 +51,6 @@ def _pages(windows: int, organization: str) -> list[tuple[str, dict[str, Any]]]:
             },
         ),
         (
-            "oobe-keyboard",
-            {
-                "title": "Want to add a second keyboard layout?",
-                "buttons": ["Add layout", "Skip"],
-            },
-        ),
-        (
             "oobe-network",
             {
                 "title": "Let's connect you to a network",
@@ -76,6 +71,8 @@ def _pages(windows: int, organization: str) -> list[tuple[str, dict[str, Any]]]:
                 "buttons": ["Next"],
             },
         ),
+    ]
+    windows_10 = [
         (
             "oobe-network",
             {
@@ -91,6 +88,15 @@ def _pages(windows: int, organization: str) -> list[tuple[str, dict[str, Any]]]:
                 "title": "Your organization requires Windows Hello",
                 "subtitle": "Windows Hello is a more secure way to sign in to your device.",
                 "buttons": ["Set up PIN"],
+            },
+        ),
+    ]
+    windows_11 = [
+        (
+            "oobe-keyboard",
+            {
+                "title": "Want to add a second keyboard layout?",
+                "buttons": ["Add layout", "Skip"],
             },
         ),
         (
@@ -109,6 +115,7 @@ def _pages(windows: int, organization: str) -> list[tuple[str, dict[str, Any]]]:
             },
         ),
     ]
+    return both + (windows_11 if w11 else windows_10)
 
 
 def oobe_page(rng: random.Random, windows: int, organization: str) -> tuple[str, dict[str, Any]]:
