@@ -82,3 +82,54 @@ def test_other_modules_can_add_sim_subcommands() -> None:
     sim_subparsers(subparsers).add_parser("example-extension").set_defaults(handler=lambda _args: 0)
     assert parser.parse_args(["sim", "example-extension"]).handler(None) == 0
     assert parser.parse_args(["sim", "render", "--screen", "esp", "--out", "x.png"]).screen == "esp"
+
+
+def test_random_seed_draws_the_corpus_frame_of_that_seed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import cv2
+    import numpy as np
+
+    from harness.sim.render.corpus import random_frame
+
+    out = tmp_path / "frame.png"
+    assert main(["sim", "render", "--random-seed", "700031", "--out", str(out)]) == 0
+    assert np.array_equal(cv2.imread(str(out), cv2.IMREAD_COLOR), random_frame(700031).image)
+    assert "seed 700031" in capsys.readouterr().out
+    forced = tmp_path / "esp.png"
+    argv = ["sim", "render", "--random-seed", "5", "--screen", "esp", "--windows", "11"]
+    assert main([*argv, "--out", str(forced)]) == 0
+    assert "screen esp" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--random-seed", "1", "--size", "1280x720"], "--size cannot be combined"),
+        (["--random-seed", "1", "--screen", "desktop"], "unknown screen 'desktop'"),
+        (["--windows", "10"], "--screen is required"),
+    ],
+)
+def test_random_seed_bad_combinations_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(["sim", "render", *argv, "--out", str(tmp_path / "x.png")]) == 3
+    assert message in capsys.readouterr().err
+
+
+def test_corpus_command_writes_pngs_and_expected_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    out = tmp_path / "corpus"
+    assert main(["sim", "corpus", "--seed", "2", "--count", "3", "--out", str(out)]) == 0
+    entries = json.loads((out / "expected.json").read_text(encoding="utf-8"))
+    assert len(entries) == 3 and all((out / name).is_file() for name in entries)
+    assert main(["sim", "corpus", "--count", "0", "--out", str(out)]) == 3
+    assert "--count" in capsys.readouterr().err
+
+
+def test_help_documents_the_random_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sim", "render", "--help"]) == 0
+    assert "--random-seed N" in capsys.readouterr().out

@@ -1,29 +1,34 @@
 """Capture artefacts: what an HDMI grabber, a KVM or a camera does to the device's picture.
 
 The renderer draws perfect frames; real frames are scaled, cropped, letterboxed, blurred, noisy
-and JPEG-compressed, sometimes with a mouse cursor on them. ``apply_artefacts`` imitates that on
-a BGR ``uint8`` array and always returns the size it was given, as a grabber delivers its own
-fixed capture size whatever the source does. numpy and OpenCV are allowed here (this module never
-runs inside the stand-in guest).
+and JPEG-compressed, sometimes with a mouse cursor on them; screenshots in blog posts and tickets
+are also cropped, framed by a VM viewer window, annotated in red and shrunk to a thumbnail that
+is blown up again (``screenshot.py``). ``apply_artefacts`` imitates all of that on a BGR
+``uint8`` array. It returns the size it was given (a grabber delivers its own fixed capture
+size) unless ``crop``, ``window`` or ``output_size`` change it. numpy and OpenCV are allowed here
+(this module never runs inside the stand-in guest).
 
-Order, as in a real chain: the cursor is part of the device's picture; then the display path
-(overscan, scale error, letterbox, bezel); then the optics and sensor (blur, noise); last the
-encoder (JPEG).
+Order: the cursor and the annotations on the device's picture (so their coordinates are the
+renderer's), the crop; then the display path (overscan, scale error, letterbox, monitor bezel,
+tablet bezel); the VM window frame; the optics and sensor (blur, noise); the thumbnail; the
+grabber's output size; last the encoder (JPEG).
 
 Named presets (``PRESETS``), e.g. for a test or ``harness sim render --artefacts hdmi-grabber``::
 
     clean, jpeg50, noisy, scaled95, scaled105, letterbox, pillarbox, overscan, bezel, cursor,
-    blur, hdmi-grabber
+    blur, hdmi-grabber, tablet, vm-window, thumbnail, cropped, annotated, capture720
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from harness.errors import ConfigError
+from harness.sim.render import screenshot
+from harness.sim.render.screenshot import Annotation
 
 BEZEL_GREY = (32, 32, 32)
 
@@ -48,6 +53,20 @@ class Artefacts:
     """Where a mouse pointer (white arrow, black outline) sits on the device's screen."""
     blur: float = 0.0
     """Gaussian blur sigma in pixels (soft optics, a cheap scaler)."""
+    crop: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """Cut from the (left, top, right, bottom) edges: a screenshot of part of the screen."""
+    tablet: float = 0.0
+    """A black rounded tablet bezel of this width on a desk (a photo of a tablet)."""
+    window: str | None = None
+    """Frame the picture in a VM viewer window with this title (title bar and border)."""
+    window_dark: bool = False
+    """The viewer window in dark mode."""
+    thumbnail_width: int | None = None
+    """Shrink to this many pixels wide, then blow up again (a blog's thumbnail)."""
+    output_size: tuple[int, int] | None = None
+    """(width, height) the frame ends at: another capture resolution, maybe another aspect."""
+    annotations: tuple[Annotation, ...] = ()
+    """Red rectangles, arrows and notes drawn by a person, in the device picture's pixels."""
 
     def __post_init__(self) -> None:
         if self.jpeg_quality is not None and not 1 <= self.jpeg_quality <= 100:
@@ -64,9 +83,23 @@ class Artefacts:
             raise ConfigError(
                 f"overscan must be 0..0.25, got {self.overscan}", source="artefacts", key="overscan"
             )
-        if self.noise_sigma < 0 or self.blur < 0 or self.bezel < 0 or min(self.letterbox) < 0:
+        lengths = (self.noise_sigma, self.blur, self.bezel, self.tablet, *self.letterbox)
+        if min(lengths) < 0 or min(self.crop) < 0:
             raise ConfigError(
-                "noise_sigma, blur, bezel and letterbox must not be negative", source="artefacts"
+                "noise_sigma, blur, bezel, tablet, letterbox and crop must not be negative",
+                source="artefacts",
+            )
+        if self.thumbnail_width is not None and not 64 <= self.thumbnail_width <= 4000:
+            raise ConfigError(
+                f"thumbnail_width must be 64..4000, got {self.thumbnail_width}",
+                source="artefacts",
+                key="thumbnail_width",
+            )
+        if self.output_size is not None and min(self.output_size) < 64:
+            raise ConfigError(
+                f"output_size must be at least 64x64, got {self.output_size}",
+                source="artefacts",
+                key="output_size",
             )
 
 
@@ -85,6 +118,18 @@ PRESETS: dict[str, Artefacts] = {
     "hdmi-grabber": Artefacts(
         jpeg_quality=70, noise_sigma=3.0, scale=0.985, overscan=0.015, cursor=(0.55, 0.6), blur=0.6
     ),
+    "tablet": Artefacts(tablet=0.04, blur=0.8, noise_sigma=3.0, jpeg_quality=80),
+    "vm-window": Artefacts(window="WIN-AP01 on QEMU/KVM"),
+    "thumbnail": Artefacts(thumbnail_width=560, blur=0.6, jpeg_quality=75),
+    "cropped": Artefacts(crop=(0.04, 0.02, 0.06, 0.03)),
+    # Around the bottom-right corner, where every screen's buttons are, and pointing at it.
+    "annotated": Artefacts(
+        annotations=(
+            Annotation("box", (0.55, 0.86, 0.99, 0.99), thickness=4),
+            Annotation("arrow", (0.35, 0.80, 0.54, 0.9), thickness=4),
+        )
+    ),
+    "capture720": Artefacts(output_size=(1280, 720), jpeg_quality=85),
 }
 
 
@@ -150,14 +195,42 @@ def _draw_cursor(bgr: np.ndarray, where: tuple[float, float]) -> None:
     cv2.polylines(bgr, [points], True, (0, 0, 0), max(1, s // 12), lineType=cv2.LINE_AA)
 
 
+def _annotations_in_pixels(
+    annotations: tuple[Annotation, ...], width: int, height: int
+) -> tuple[Annotation, ...]:
+    """Annotations with fractional coordinates (below 1) turned into pixels."""
+    marks = []
+    for mark in annotations:
+        x0, y0, x1, y1 = mark.where
+        where = (_length(x0, width), _length(y0, height), _length(x1, width), _length(y1, height))
+        marks.append(replace(mark, where=where))
+    return tuple(marks)
+
+
 def apply_artefacts(bgr: np.ndarray, artefacts: Artefacts, seed: int = 0) -> np.ndarray:
-    """A copy of ``bgr`` (H x W x 3 uint8) with ``artefacts`` applied, still H x W."""
+    """A copy of ``bgr`` (H x W x 3 uint8) with ``artefacts`` applied (see the module's order)."""
     if bgr.ndim != 3 or bgr.shape[2] != 3 or bgr.dtype != np.uint8:
         raise ValueError(f"expected an HxWx3 uint8 BGR image, got {bgr.shape} {bgr.dtype}")
-    height, width = bgr.shape[:2]
     frame = bgr.copy()
+    height, width = frame.shape[:2]
     if artefacts.cursor is not None:
         _draw_cursor(frame, artefacts.cursor)
+    if artefacts.annotations:
+        frame = screenshot.draw_annotations(
+            frame, _annotations_in_pixels(artefacts.annotations, width, height)
+        )
+    if any(artefacts.crop):
+        left, top, right, bottom = artefacts.crop
+        frame = screenshot.crop(
+            frame,
+            (
+                _length(left, width),
+                _length(top, height),
+                _length(right, width),
+                _length(bottom, height),
+            ),
+        )
+        height, width = frame.shape[:2]
     if artefacts.overscan > 0:
         dx, dy = round(width * artefacts.overscan), round(height * artefacts.overscan)
         frame = cv2.resize(
@@ -177,6 +250,10 @@ def apply_artefacts(bgr: np.ndarray, artefacts: Artefacts, seed: int = 0) -> np.
         frame = _place(
             frame, (edge, edge, height - 2 * edge, width - 2 * edge), (height, width), BEZEL_GREY
         )
+    if artefacts.tablet > 0:
+        frame = screenshot.tablet(frame, _length(artefacts.tablet, height))
+    if artefacts.window is not None:
+        frame = screenshot.window_frame(frame, artefacts.window, artefacts.window_dark)
     if artefacts.blur > 0:
         frame = cv2.GaussianBlur(frame, (0, 0), artefacts.blur)
     if artefacts.noise_sigma > 0:
@@ -184,6 +261,15 @@ def apply_artefacts(bgr: np.ndarray, artefacts: Artefacts, seed: int = 0) -> np.
         noise = np.random.default_rng(seed).standard_normal(frame.shape, dtype=np.float32)
         noise *= artefacts.noise_sigma
         frame = cv2.add(frame, noise, dtype=cv2.CV_8U)
+    if artefacts.thumbnail_width is not None and artefacts.thumbnail_width < frame.shape[1]:
+        frame = screenshot.thumbnail(frame, artefacts.thumbnail_width)
+    if artefacts.output_size is not None and artefacts.output_size != frame.shape[1::-1]:
+        shrink = artefacts.output_size[0] < frame.shape[1]
+        frame = cv2.resize(
+            frame,
+            tuple(artefacts.output_size),
+            interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR,
+        )
     if artefacts.jpeg_quality is not None:
         ok, encoded = cv2.imencode(
             ".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, int(artefacts.jpeg_quality)]

@@ -5,6 +5,12 @@ way Windows display scaling grows everything with the screen: a 1024x768 frame s
 layout at 71 %, a 3840x2160 frame at 200 %. Horizontal positions are measured from the centre or
 from an edge, so other aspect ratios (4:3, 16:10, 16:9) only change the margins; content blocks
 stay within 1440 design pixels (4:3 of 1080) so they fit a 1024x768 screen.
+
+The canvas carries the frame's ``Layout`` (the default one unless the randomized corpus asks
+for another): its display scaling and typeface apply to everything drawn, and ``title`` /
+``title_wrapped`` place the screen's title as it says. Everything drawn with text, an icon or
+the QR code is recorded in ``drawn`` (kind, text, box), so the corpus can keep its
+annotations, cursor and crops off the content.
 """
 
 from __future__ import annotations
@@ -12,23 +18,29 @@ from __future__ import annotations
 from PIL import Image, ImageDraw, ImageFont
 
 from harness.sim.render.fonts import Weight, font
+from harness.sim.render.layout import DEFAULT_LAYOUT, Layout
 from harness.sim.render.palette import RGB, WHITE
 
 DESIGN_HEIGHT = 1080
 Box = tuple[int, int, int, int]
+Drawn = tuple[str, str, Box]
+"""(kind, text, box): kind is ``title``, ``text``, ``icon``, ``qr`` or ``panel`` (a button, tile,
+list or field: a box that holds texts); box is left, top, right, bottom in pixels."""
 
 
 class Canvas:
     """An RGB image plus the scale factor and the text and shape helpers the screens share."""
 
-    def __init__(self, image: Image.Image) -> None:
+    def __init__(self, image: Image.Image, layout: Layout = DEFAULT_LAYOUT) -> None:
         self.image = image
         self.draw = ImageDraw.Draw(image)
+        self.layout = layout
         self.width, self.height = image.size
-        self.unit = self.height / DESIGN_HEIGHT
+        self.unit = self.height / DESIGN_HEIGHT * layout.scale
         self.cx = self.width // 2
         self.hotspots: dict[str, tuple[int, int, int, int]] = {}
         """Clickable controls drawn so far: label -> (left, top, right, bottom)."""
+        self.drawn: list[Drawn] = []
 
     # -- geometry -------------------------------------------------------------------------
     def px(self, design: float) -> int:
@@ -41,7 +53,7 @@ class Canvas:
 
     # -- text -----------------------------------------------------------------------------
     def font(self, weight: Weight, size: float) -> ImageFont.FreeTypeFont:
-        return font(weight, self.px(size))
+        return font(weight, self.px(size), self.layout.font_family)
 
     def text_width(self, text: str, face: ImageFont.FreeTypeFont) -> int:
         return round(face.getlength(text))
@@ -72,6 +84,7 @@ class Canvas:
         fill: RGB = WHITE,
         anchor: str = "la",
         max_width: int | None = None,
+        kind: str = "text",
     ) -> Box:
         """Draw one line at screen pixel ``xy`` (Pillow anchor); returns its bounding box."""
         if max_width is not None:
@@ -81,7 +94,67 @@ class Canvas:
         position = (round(xy[0]), round(xy[1]))
         self.draw.text(position, text, font=face, fill=fill, anchor=anchor)
         left, top, right, bottom = self.draw.textbbox(position, text, font=face, anchor=anchor)
-        return int(left), int(top), int(right), int(bottom)
+        box = int(left), int(top), int(right), int(bottom)
+        self.drawn.append((kind, text, box))
+        return box
+
+    def title(
+        self,
+        xy: tuple[float, float],
+        text: str,
+        *,
+        span: tuple[int, int],
+        size: float,
+        weight: Weight = "light",
+        fill: RGB = WHITE,
+        anchor: str = "mm",
+        max_width: int | None = None,
+    ) -> Box:
+        """The screen's one-line title at ``xy`` as the screen draws it, moved and resized as
+        the layout says; ``span`` (left, right) is the content it aligns with."""
+        x, y = xy
+        align = self.layout.title_align
+        if align == "left":
+            x, anchor = span[0], "l" + anchor[1]
+        elif align == "centre":
+            x, anchor = (span[0] + span[1]) / 2, "m" + anchor[1]
+        return self.text(
+            (x, y + self.px(self.layout.title_offset)),
+            text,
+            size=size * self.layout.title_scale,
+            weight=weight,
+            fill=fill,
+            anchor=anchor,
+            max_width=max_width,
+            kind="title",
+        )
+
+    def title_wrapped(
+        self,
+        left: int,
+        right: int,
+        top: int,
+        text: str,
+        *,
+        size: float,
+        weight: Weight,
+        fill: RGB,
+        line_gap: float,
+    ) -> int:
+        """A title wrapped in ``left..right`` from ``top``, left-aligned unless the layout
+        centres it; returns the y below its last line."""
+        centred = self.layout.title_align == "centre"
+        return self.wrapped(
+            ((left + right) / 2 if centred else left, top + self.px(self.layout.title_offset)),
+            text,
+            size=size * self.layout.title_scale,
+            weight=weight,
+            fill=fill,
+            max_width=right - left,
+            align="centre" if centred else "left",
+            line_gap=line_gap,
+            kind="title",
+        )
 
     def wrapped(
         self,
@@ -94,6 +167,7 @@ class Canvas:
         fill: RGB = WHITE,
         align: str = "left",
         line_gap: float = 1.35,
+        kind: str = "text",
     ) -> int:
         """Draw ``text`` wrapped at ``max_width``; ``xy`` is the top-left (or top-centre when
         ``align`` is ``centre``). Returns the y just below the last line."""
@@ -114,6 +188,8 @@ class Canvas:
         anchor = "ma" if align == "centre" else "la"
         for line in lines:
             self.draw.text((x, y), line, font=face, fill=fill, anchor=anchor)
+            box = self.draw.textbbox((x, y), line, font=face, anchor=anchor)
+            self.drawn.append((kind, line, (int(box[0]), int(box[1]), int(box[2]), int(box[3]))))
             y += step
         return y
 
@@ -144,4 +220,6 @@ class Canvas:
 
     def paste(self, tile: Image.Image, xy: tuple[int, int]) -> None:
         """Paste an RGBA glyph with its alpha channel as the mask."""
-        self.image.paste(tile, (round(xy[0]), round(xy[1])), tile)
+        x, y = round(xy[0]), round(xy[1])
+        self.image.paste(tile, (x, y), tile)
+        self.drawn.append(("icon", "", (x, y, x + tile.width, y + tile.height)))

@@ -60,18 +60,31 @@ def draw_phases(
                 (left + icon_side - side + canvas.px(6), y + icon_side - side + canvas.px(6)),
             )
         link = "Hide details" if phase.get("expanded") else "Show details"
-        link_box = canvas.text(
-            (right, y + canvas.px(4)), link, size=look.status_size, fill=look.link, anchor="rt"
-        )
-        canvas.text(
-            (text_left, y),
-            name,
-            size=look.name_size,
-            weight="bold",
-            fill=look.text,
-            anchor="lt",
-            max_width=link_box[0] - text_left - canvas.px(16),
-        )
+        if canvas.layout.esp_links == "inline":
+            # As on some real Windows 10 builds: the link right after the phase name.
+            name_box = canvas.text(
+                (text_left, y), name, size=look.name_size, weight="bold", fill=look.text
+            )
+            canvas.text(
+                (name_box[2] + canvas.px(18), y + canvas.px(4)),
+                link,
+                size=look.status_size,
+                fill=look.link,
+                anchor="lt",
+            )
+        else:
+            link_box = canvas.text(
+                (right, y + canvas.px(4)), link, size=look.status_size, fill=look.link, anchor="rt"
+            )
+            canvas.text(
+                (text_left, y),
+                name,
+                size=look.name_size,
+                weight="bold",
+                fill=look.text,
+                anchor="lt",
+                max_width=link_box[0] - text_left - canvas.px(16),
+            )
         canvas.text(
             (text_left, y + canvas.px(42)),
             status,

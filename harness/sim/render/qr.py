@@ -43,3 +43,4 @@ def draw_qr(canvas: Canvas, box: Box, payload: str) -> None:
     """The white square at ``box`` (its width is used) with the QR code of ``payload``."""
     side = box[2] - box[0]
     canvas.image.paste(qr_image(payload, side), (box[0], box[1]))
+    canvas.drawn.append(("qr", payload, (box[0], box[1], box[0] + side, box[1] + side)))

@@ -9,13 +9,15 @@ with the Windows 11 card.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image
 
 from harness.errors import ConfigError, UsageError
 from harness.sim.render import blackout
-from harness.sim.render.canvas import Canvas
+from harness.sim.render.canvas import Canvas, Drawn
+from harness.sim.render.layout import DEFAULT_LAYOUT, Layout
 from harness.sim.render.palette import (
     BLACK,
     FAILURE_RED,
@@ -106,32 +108,47 @@ def check_size(size: tuple[int, int]) -> tuple[int, int]:
     return width, height
 
 
-def render(view: View, size: tuple[int, int]) -> Image.Image:
+def render(view: View, size: tuple[int, int], layout: Layout = DEFAULT_LAYOUT) -> Image.Image:
     """The screen shown by ``view`` as an RGB image of exactly ``size`` (width, height)."""
-    return render_with_hotspots(view, size)[0]
+    return render_frame(view, size, layout).image
 
 
 Hotspots = dict[str, tuple[int, int, int, int]]
 """Clickable controls of a rendered screen: label -> (left, top, right, bottom) in pixels."""
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered screen, where its controls are, and everything drawn on it."""
+
+    image: Image.Image
+    hotspots: Hotspots
+    drawn: tuple[Drawn, ...]
+
+
 def render_with_hotspots(view: View, size: tuple[int, int]) -> tuple[Image.Image, Hotspots]:
     """The screen and where its buttons and links are (for a simulated mouse click)."""
+    frame = render_frame(view, size)
+    return frame.image, frame.hotspots
+
+
+def render_frame(view: View, size: tuple[int, int], layout: Layout = DEFAULT_LAYOUT) -> Rendered:
+    """The screen drawn with ``layout``, with its hotspots and drawn elements."""
     width, height = check_size(size)
     if view.screen not in SCREENS:
         raise UsageError(f"unknown screen {view.screen!r}; known: {', '.join(SCREENS)}")
     if view.screen in _BLACKOUT:
-        canvas = Canvas(Image.new("RGB", (width, height), BLACK))
+        canvas = Canvas(Image.new("RGB", (width, height), BLACK), layout)
         _BLACKOUT[view.screen](canvas, dict(view.data))
-        return canvas.image, canvas.hotspots
+        return Rendered(canvas.image, canvas.hotspots, tuple(canvas.drawn))
     table = _SCREENS.get(view.windows)
     if table is None:
         raise UsageError(f"unknown Windows version {view.windows!r}; the simulator draws 10 and 11")
     background, draw = table[view.screen]
     if background is None:
-        image = w11_card.card_background(width, height)
+        image = w11_card.card_background(width, height, layout.scale, layout.card)
     else:
         image = Image.new("RGB", (width, height), background)
-    canvas = Canvas(image)
+    canvas = Canvas(image, layout)
     draw(canvas, dict(view.data))
-    return canvas.image, canvas.hotspots
+    return Rendered(canvas.image, canvas.hotspots, tuple(canvas.drawn))

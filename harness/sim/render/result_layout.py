@@ -5,7 +5,9 @@ Configuration" centred in a very large light font; on the left the QR code on a 
 the right a two-column list, bold labels left-aligned and bold values right-aligned; a centred
 message; buttons bottom right; on red, "View diagnostics" as bold text bottom left with no box.
 The configuration screen uses the same layout on the OOBE blue (reference: UNCONFIRMED but
-probable). Without a QR payload (Windows 11 result screens) the list is centred instead.
+probable). Without a QR payload (Windows 11 result screens) the list is centred instead. The
+frame's ``Layout`` may move the title, put the QR code right and arrange the details another
+way (``detail_list``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from harness.sim.render.canvas import Canvas
+from harness.sim.render.detail_list import DetailStyle, draw_details
 from harness.sim.render.palette import RGB, WHITE
 from harness.sim.render.qr import draw_qr
 from harness.sim.render.widgets import W10_BUTTON_STYLE, ButtonStyle, button_row
@@ -44,46 +47,39 @@ def draw_result_layout(
     canvas: Canvas, data: dict[str, Any], look: ResultLook, keys: Sequence[str]
 ) -> None:
     title = str(data.get("title", "Windows Autopilot Configuration"))
-    canvas.text(
+    layout = canvas.layout
+    canvas.title(
         (canvas.cx, canvas.px(170)),
         title,
+        span=(canvas.cx - canvas.px(600), canvas.cx + canvas.px(600)),
         size=66,
-        weight="light",
         fill=look.text,
-        anchor="mm",
         max_width=canvas.width - canvas.px(80),
     )
 
     rows = detail_rows(data, keys)
     payload = data.get("qr_payload")
-    top = canvas.px(310)
+    top = canvas.px(310) + canvas.px(layout.content_offset)
+    arrangement = "columns" if layout.fields == "screen" else layout.fields
+    style = DetailStyle(text=look.text)
+    if arrangement == "stacked":
+        style = DetailStyle(text=look.text, size=26, stacked_step=84)
     if payload:
         side = canvas.px(330)
-        qr_left = canvas.cx - canvas.px(600)
+        if layout.qr_side == "right":
+            qr_left = canvas.cx + canvas.px(600) - side
+            left, right = canvas.cx - canvas.px(600), canvas.cx + canvas.px(180)
+        else:
+            qr_left = canvas.cx - canvas.px(600)
+            left, right = canvas.cx - canvas.px(180), canvas.cx + canvas.px(600)
         draw_qr(canvas, (qr_left, top, qr_left + side, top + side), str(payload))
-        left, right = canvas.cx - canvas.px(180), canvas.cx + canvas.px(600)
         list_top = top + canvas.px(30)
     else:
         left, right = canvas.cx - canvas.px(420), canvas.cx + canvas.px(420)
         list_top = top + canvas.px(20)
-    step = canvas.px(66)
-    for index, (label, value) in enumerate(rows):
-        y = list_top + index * step
-        # Baseline anchors keep label and value on one line whatever their letters.
-        baseline = y + canvas.px(32)
-        label_box = canvas.text(
-            (left, baseline), label, size=30, weight="bold", fill=look.text, anchor="ls"
-        )
-        room = right - label_box[2] - canvas.px(30)
-        canvas.text(
-            (right, baseline),
-            value,
-            size=30,
-            weight="bold",
-            fill=look.text,
-            anchor="rs",
-            max_width=room,
-        )
+    if arrangement == "stacked":
+        list_top -= canvas.px(20)
+    draw_details(canvas, rows, (left, right, list_top), arrangement, style)
 
     message = data.get("message")
     if message:

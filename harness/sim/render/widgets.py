@@ -41,6 +41,7 @@ def button(
     )
     box = (right - width, bottom - canvas.px(style.height), right, bottom)
     canvas.hotspots[label] = box
+    canvas.drawn.append(("panel", label, box))
     radius = canvas.px(style.radius) if style.radius else 0
     canvas.rect(
         box, fill=style.fill, outline=style.border, width=max(1, canvas.px(1)), radius=radius
@@ -102,6 +103,7 @@ def selection_list(
 ) -> None:
     """A scrolling list (regions, keyboards, networks) with the selected row highlighted."""
     left, top, right, bottom = box
+    canvas.drawn.append(("panel", "", box))
     canvas.rect(
         box,
         fill=background,
@@ -147,6 +149,7 @@ def text_field(
     text_size: float = 24,
 ) -> None:
     """A single-line input box with placeholder text and an accent underline."""
+    canvas.drawn.append(("panel", "", box))
     canvas.rect(box, fill=fill)
     canvas.rect((box[0], box[3] - canvas.px(2), box[2], box[3]), fill=underline)
     canvas.text(

@@ -25,10 +25,16 @@ def draw_diagnostics(canvas: Canvas, data: dict[str, Any]) -> None:
     left = canvas.cx - canvas.px(COLUMN / 2)
     right = left + canvas.px(COLUMN)
     title = str(data.get("title", "Windows Autopilot diagnostics"))
-    canvas.text(
-        (left, canvas.px(90)), title, size=48, weight="light", anchor="lt", max_width=right - left
+    canvas.title(
+        (left, canvas.px(90)),
+        title,
+        span=(left, right),
+        size=48,
+        anchor="lt",
+        max_width=right - left,
     )
-    draw_sections(canvas, data, left, right, canvas.px(190), LOOK)
+    top = canvas.px(190) + canvas.px(canvas.layout.content_offset)
+    draw_sections(canvas, data, left, right, top, LOOK)
     right_edge, bottom = button_anchor(canvas, strips=False)
     button_row(
         canvas,

@@ -16,12 +16,12 @@ COLUMN = 820
 
 def draw_esp(canvas: Canvas, data: dict[str, Any]) -> None:
     title = str(data.get("title", "Setting up your device for work"))
-    canvas.text(
+    left = canvas.cx - canvas.px(COLUMN / 2)
+    canvas.title(
         (canvas.cx, canvas.px(170)),
         title,
+        span=(left, left + canvas.px(COLUMN)),
         size=56,
-        weight="light",
-        anchor="mm",
         max_width=canvas.width - canvas.px(80),
     )
     below = canvas.px(240)
@@ -34,13 +34,12 @@ def draw_esp(canvas: Canvas, data: dict[str, Any]) -> None:
             fill=W10_SUBTEXT,
             align="centre",
         )
-    left = canvas.cx - canvas.px(COLUMN / 2)
     draw_phases(
         canvas,
         list(data.get("phases") or []),
         left,
         left + canvas.px(COLUMN),
-        below + canvas.px(50),
+        below + canvas.px(50) + canvas.px(canvas.layout.content_offset),
         LOOK,
     )
     buttons = list(data.get("buttons") or [])

@@ -32,12 +32,11 @@ DEFAULT_TITLES = {
 def draw_oobe_page(canvas: Canvas, data: dict[str, Any], screen: str) -> None:
     draw_strips(canvas, str(data.get("section", SECTIONS.get(screen, "Basics"))))
     title = str(data.get("title", DEFAULT_TITLES.get(screen, "")))
-    canvas.text(
+    canvas.title(
         (canvas.cx, canvas.px(210)),
         title,
+        span=(canvas.cx - canvas.px(600), canvas.cx + canvas.px(600)),
         size=54,
-        weight="light",
-        anchor="mm",
         max_width=canvas.width - canvas.px(120),
     )
     if data.get("subtitle"):
@@ -51,8 +50,9 @@ def draw_oobe_page(canvas: Canvas, data: dict[str, Any], screen: str) -> None:
         )
 
     half = canvas.px(330)
+    shift = canvas.px(canvas.layout.content_offset)
     if screen == "oobe-signin":
-        top = canvas.px(380)
+        top = canvas.px(380) + shift
         text_field(
             canvas,
             (canvas.cx - half, top, canvas.cx + half, top + canvas.px(56)),
@@ -71,7 +71,7 @@ def draw_oobe_page(canvas: Canvas, data: dict[str, Any], screen: str) -> None:
     else:
         items = [str(item) for item in data.get("items") or []]
         if items:
-            top = canvas.px(340)
+            top = canvas.px(340) + shift
             selection_list(
                 canvas,
                 (canvas.cx - half, top, canvas.cx + half, top + canvas.px(50 * 8)),

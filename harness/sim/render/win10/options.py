@@ -35,21 +35,22 @@ def tile_icon(title: str, index: int) -> str:
 
 def draw_options(canvas: Canvas, data: dict[str, Any]) -> None:
     title = str(data.get("title", "What would you like to do?"))
-    canvas.text(
+    left = canvas.cx - canvas.px(TILE_WIDTH / 2)
+    right = canvas.cx + canvas.px(TILE_WIDTH / 2)
+    canvas.title(
         (canvas.cx, canvas.px(230)),
         title,
+        span=(left, right),
         size=60,
-        weight="light",
-        anchor="mm",
         max_width=canvas.width - canvas.px(80),
     )
     selected = data.get("selected", 0)
     focus = data.get("focus", "tiles")
-    left = canvas.cx - canvas.px(TILE_WIDTH / 2)
-    right = canvas.cx + canvas.px(TILE_WIDTH / 2)
+    first = canvas.px(370) + canvas.px(canvas.layout.content_offset)
     for index, tile in enumerate(data.get("tiles") or []):
-        top = canvas.px(370) + index * canvas.px(TILE_HEIGHT + TILE_GAP)
+        top = first + index * canvas.px(TILE_HEIGHT + TILE_GAP)
         box = (left, top, right, top + canvas.px(TILE_HEIGHT))
+        canvas.drawn.append(("panel", "", box))
         if index == selected:
             canvas.rect(box, fill=W10_TILE_SELECTED)
             if focus == "tiles":

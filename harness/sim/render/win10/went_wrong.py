@@ -12,15 +12,14 @@ from harness.sim.render.win10.chrome import button_anchor
 
 def draw_went_wrong(canvas: Canvas, data: dict[str, Any]) -> None:
     title = str(data.get("title", "Something went wrong"))
-    canvas.text(
+    canvas.title(
         (canvas.cx, canvas.px(300)),
         title,
+        span=(canvas.cx - canvas.px(500), canvas.cx + canvas.px(500)),
         size=58,
-        weight="light",
-        anchor="mm",
         max_width=canvas.width - canvas.px(80),
     )
-    y = canvas.px(380)
+    y = canvas.px(380) + canvas.px(canvas.layout.content_offset)
     if data.get("message"):
         y = canvas.wrapped(
             (canvas.cx, y), str(data["message"]), size=26, max_width=canvas.px(1000), align="centre"

@@ -15,6 +15,7 @@ from PIL import Image
 
 from harness.sim.render.canvas import Box, Canvas
 from harness.sim.render.glyphs import glyph
+from harness.sim.render.layout import Layout
 from harness.sim.render.palette import (
     W11_ACCENT,
     W11_BACKDROP,
@@ -56,12 +57,13 @@ class CardLayout:
 
     @property
     def buttons_anchor(self) -> tuple[int, int]:
-        """(right, bottom) of the rightmost button: the card's bottom-right, inside the padding."""
-        return self.content[2], self.card[3] - self.pad
+        """(right, bottom) of the rightmost button: the card's bottom-right, inside the padding
+        (also when the halves are mirrored)."""
+        return self.card[2] - self.pad, self.card[3] - self.pad
 
 
-def card_box(canvas_width: int, canvas_height: int) -> Box:
-    unit = canvas_height / 1080
+def card_box(canvas_width: int, canvas_height: int, scale: float = 1.0) -> Box:
+    unit = canvas_height / 1080 * scale
     width = min(canvas_width - round(2 * 60 * unit), round(CARD_WIDTH * unit))
     height = round(CARD_HEIGHT * unit)
     left = (canvas_width - width) // 2
@@ -69,30 +71,34 @@ def card_box(canvas_width: int, canvas_height: int) -> Box:
     return left, top, left + width, top + height
 
 
-def layout(canvas: Canvas) -> CardLayout:
-    card = card_box(canvas.width, canvas.height)
+def layout(canvas: Canvas, mirrored: bool = False) -> CardLayout:
+    """The card's halves; ``mirrored`` swaps them (the picture right, the content left)."""
+    card = card_box(canvas.width, canvas.height, canvas.layout.scale)
     middle = (card[0] + card[2]) // 2
     pad = canvas.px(PADDING)
+    left_half = (card[0] + pad, card[1] + pad, middle - pad // 2, card[3] - pad)
+    right_half = (middle + pad // 2, card[1] + pad, card[2] - pad, card[3] - pad)
     return CardLayout(
         card=card,
-        illustration=(card[0] + pad, card[1] + pad, middle - pad // 2, card[3] - pad),
-        content=(middle + pad // 2, card[1] + pad, card[2] - pad, card[3] - pad),
+        illustration=right_half if mirrored else left_half,
+        content=left_half if mirrored else right_half,
         pad=pad,
     )
 
 
 @lru_cache(maxsize=8)
-def _background(width: int, height: int) -> Image.Image:
+def _background(width: int, height: int, scale: float, card_shown: bool) -> Image.Image:
     image = Image.new("RGB", (width, height), W11_BACKDROP)
-    canvas = Canvas(image)
-    card = card_box(width, height)
-    canvas.rect(
-        card,
-        fill=W11_CARD,
-        outline=W11_CARD_BORDER,
-        width=max(1, canvas.px(1)),
-        radius=canvas.px(CARD_RADIUS),
-    )
+    canvas = Canvas(image, Layout(scale=scale))
+    card = card_box(width, height, scale)
+    if card_shown:
+        canvas.rect(
+            card,
+            fill=W11_CARD,
+            outline=W11_CARD_BORDER,
+            width=max(1, canvas.px(1)),
+            radius=canvas.px(CARD_RADIUS),
+        )
     side = canvas.px(34)
     canvas.paste(
         glyph("accessibility", side, W11_TEXT),
@@ -101,9 +107,11 @@ def _background(width: int, height: int) -> Image.Image:
     return image
 
 
-def card_background(width: int, height: int) -> Image.Image:
-    """A fresh copy of the cached backdrop with the card for this size."""
-    return _background(width, height).copy()
+def card_background(
+    width: int, height: int, scale: float = 1.0, card_shown: bool = True
+) -> Image.Image:
+    """A fresh copy of the cached backdrop (with the card unless ``card_shown`` is False)."""
+    return _background(width, height, scale, card_shown).copy()
 
 
 def button_styles(labels: list[str], primary: str | None) -> dict[str, ButtonStyle]:
@@ -113,14 +121,16 @@ def button_styles(labels: list[str], primary: str | None) -> dict[str, ButtonSty
 
 
 def title(canvas: Canvas, content: Box, text: str, size: float = 40) -> int:
-    """The semibold dark title at the top of the right half, wrapped; returns the y below it."""
-    below = canvas.wrapped(
-        (content[0], content[1] + canvas.px(10)),
+    """The semibold dark title at the top of the content half, wrapped; returns the y below it
+    (moved by the layout's content offset, so the details follow the title)."""
+    below = canvas.title_wrapped(
+        content[0],
+        content[2],
+        content[1] + canvas.px(10),
         text,
         size=size,
         weight="semibold",
         fill=W11_TEXT,
-        max_width=content[2] - content[0],
         line_gap=1.25,
     )
-    return below + canvas.px(10)
+    return below + canvas.px(10) + canvas.px(canvas.layout.content_offset)

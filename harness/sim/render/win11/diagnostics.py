@@ -35,25 +35,28 @@ def draw_diagnostics(canvas: Canvas, data: dict[str, Any]) -> None:
         canvas.cx + width // 2,
         canvas.height - canvas.px(40),
     )
-    canvas.rect(
-        card,
-        fill=W11_CARD,
-        outline=W11_CARD_BORDER,
-        width=max(1, canvas.px(1)),
-        radius=canvas.px(CARD_RADIUS),
-    )
+    if canvas.layout.card:
+        canvas.rect(
+            card,
+            fill=W11_CARD,
+            outline=W11_CARD_BORDER,
+            width=max(1, canvas.px(1)),
+            radius=canvas.px(CARD_RADIUS),
+        )
     pad = canvas.px(56)
     left, right = card[0] + pad, card[2] - pad
-    canvas.text(
+    canvas.title(
         (left, card[1] + pad),
         str(data.get("title", "Windows Autopilot diagnostics")),
+        span=(left, right),
         size=38,
         weight="semibold",
         fill=W11_TEXT,
         anchor="lt",
         max_width=right - left,
     )
-    draw_sections(canvas, data, left, right, card[1] + pad + canvas.px(76), LOOK)
+    top = card[1] + pad + canvas.px(76) + canvas.px(canvas.layout.content_offset)
+    draw_sections(canvas, data, left, right, top, LOOK)
     buttons = list(data.get("buttons") or ["Close", "Export logs"])
     button_row(
         canvas,

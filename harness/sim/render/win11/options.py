@@ -39,6 +39,7 @@ def draw_options(canvas: Canvas, data: dict[str, Any]) -> None:
     radius = canvas.px(6)
     for index, tile in enumerate(data.get("tiles") or []):
         box = (left, y, right, y + canvas.px(TILE_HEIGHT))
+        canvas.drawn.append(("panel", "", box))
         chosen = index == selected
         canvas.rect(
             box,

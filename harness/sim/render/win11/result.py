@@ -2,14 +2,18 @@
 
 Result screens follow the Windows 10 layout (reference section 1 step 6) without the QR code,
 which Windows 11 does not show there (documented); the configuration screen (UNCONFIRMED) is drawn
-on the card: the QR code on the left half, the title and the details on the right half.
+on the card: the QR code on the left half, the title and the details (a value under each label)
+on the right half; the frame's ``Layout`` may swap the halves and arrange the details another
+way.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from harness.sim.render.canvas import Canvas
+from harness.sim.render.detail_list import DetailStyle, draw_details
 from harness.sim.render.palette import (
     FAILURE_BUTTON,
     FAILURE_RED,
@@ -26,10 +30,19 @@ from harness.sim.render.win11.card import SECONDARY, button_styles, layout, titl
 SUCCESS = result_look(SUCCESS_GREEN, SUCCESS_BUTTON, rounded=True)
 FAILURE = result_look(FAILURE_RED, FAILURE_BUTTON, rounded=True)
 RESULT_KEYS = ("organization", "profile", "user", "elapsed")
+DETAILS = DetailStyle(
+    text=W11_TEXT,
+    size=23,
+    label_weight="semibold",
+    value_weight="regular",
+    step=86,
+    value_below=34,
+    stacked_step=86,
+)
 
 
 def draw_configuration(canvas: Canvas, data: dict[str, Any]) -> None:
-    frame = layout(canvas)
+    frame = layout(canvas, mirrored=canvas.layout.qr_side == "right")
     payload = data.get("qr_payload")
     if payload:
         box = frame.illustration
@@ -45,17 +58,16 @@ def draw_configuration(canvas: Canvas, data: dict[str, Any]) -> None:
     y = title(
         canvas, frame.content, str(data.get("title", "Pre-provision with Windows Autopilot"))
     ) + canvas.px(30)
-    for label, value in detail_rows(data, ("organization", "profile", "user")):
-        canvas.text((left, y), label, size=23, weight="semibold", fill=W11_TEXT, anchor="lt")
-        canvas.text(
-            (left, y + canvas.px(34)),
-            value,
-            size=23,
-            fill=W11_TEXT,
-            anchor="lt",
-            max_width=right - left,
-        )
-        y += canvas.px(86)
+    arrangement = canvas.layout.fields
+    style = DETAILS
+    if arrangement in ("screen", "stacked"):
+        arrangement = "stacked"
+    elif arrangement == "columns":
+        style = replace(DETAILS, label_weight="bold", value_weight="bold", step=58)
+    else:
+        style = replace(DETAILS, step=58)
+    rows = detail_rows(data, ("organization", "profile", "user"))
+    draw_details(canvas, rows, (left, right, y), arrangement, style)
     buttons = list(data.get("buttons") or ["Refresh", "Next"])
     right_edge, bottom = frame.buttons_anchor
     button_row(
