@@ -9,14 +9,25 @@ takes milliseconds. With ``oracle=False`` the frames are rendered and read by re
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from harness.config.choice import sim_scenario_expectation
-from harness.flow import Expectation, FlowSettings, MemoryRecorder, TechnicianFlow, judge
+from harness.flow import (
+    Expectation,
+    FlowSettings,
+    MemoryRecorder,
+    TechnicianFlow,
+    judge,
+    run_flow,
+)
 from harness.flow.sim_limits import sim_flow_settings
 from harness.sim.model.clock import VirtualClock
+from harness.report import RunResult
 from harness.targets.sim import make_sim_target
+from harness.targets.target import Target
 from tests.flow_fakes import ViewPainter, ViewVision
 
 TIME_SCALE = 60.0
@@ -55,6 +66,7 @@ def sweep_run(
     overrides: dict[str, Any] | None = None,
     time_scale: float = TIME_SCALE,
     size: tuple[int, int] = (1024, 768),
+    vision_class: type[ViewVision] = ViewVision,
 ) -> SweepRun:
     merged = dict(overrides or {})
     if loss is not None:
@@ -72,7 +84,7 @@ def sweep_run(
         render_bgr=painter,
     )
     if oracle:
-        vision = ViewVision(painter)  # type: ignore[arg-type]
+        vision = vision_class(painter)  # type: ignore[arg-type]
     else:
         from harness.vision import Vision
 
@@ -94,3 +106,40 @@ def sweep_run(
         verdict, reason = judge(flow, log)
     device = target.power.device  # type: ignore[union-attr]
     return SweepRun(verdict, reason, recorder, list(device.events))
+
+
+def bundle_run(
+    out_dir: Path,
+    scenario: str,
+    expect: str | None = None,
+    *,
+    windows: int = 10,
+    seed: int = 0,
+    overrides: dict[str, Any] | None = None,
+    target_hook: Callable[[Target], None] | None = None,
+    vision: Any = None,
+    **settings: Any,
+) -> RunResult:
+    """``run_flow`` (a bundle on disk) on a virtual-clock sim target read by oracle vision."""
+    painter = ViewPainter()
+    target = make_sim_target(
+        scenario,
+        windows=windows,
+        time_scale=TIME_SCALE,
+        overrides=overrides,
+        seed=seed,
+        clock=VirtualClock(),
+        render_bgr=painter,
+    )
+    if target_hook is not None:
+        target_hook(target)
+    with target:
+        return run_flow(
+            target,
+            expectation_for(scenario, expect),
+            out_dir=out_dir,
+            settings=sim_flow_settings(TIME_SCALE).replace(**settings),
+            vision=vision(painter) if vision else ViewVision(painter),
+            windows=windows,
+            backend="sim",
+        )
