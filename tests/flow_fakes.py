@@ -43,7 +43,7 @@ def _content(view: View) -> str:
     """The View without its animation step: what a recogniser reads."""
     phases = [{k: v for k, v in p.items() if k != "dots"} for p in view.data.get("phases", [])]
     data = {**view.data, "phases": phases} if phases else view.data
-    return json.dumps([view.screen, view.windows, data], sort_keys=True, default=str)
+    return repr((view.screen, view.windows, data))
 
 
 class ViewPainter:

@@ -23,6 +23,7 @@ from harness.flow import (
     judge,
     run_flow,
 )
+from harness.flow.navigation import load_navigation
 from harness.flow.sim_limits import sim_flow_settings
 from harness.sim.model.clock import VirtualClock
 from harness.report import RunResult
@@ -31,6 +32,8 @@ from harness.targets.target import Target
 from tests.flow_fakes import ViewPainter, ViewVision
 
 TIME_SCALE = 60.0
+_NAVIGATION = {windows: load_navigation(windows) for windows in (10, 11)}
+"""Read once per test process: thousands of sweep runs need not parse the file each."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ def sweep_run(
         clock=clock.monotonic,
         sleep=clock.sleep,
         log=log,
+        navigation=_NAVIGATION[windows],
     )
     with target:
         verdict, reason = judge(flow, log)

@@ -26,6 +26,7 @@ from harness.flow.context import FlowContext
 from harness.flow.esp import follow_esp
 from harness.flow.expectation import Expectation
 from harness.flow.fields import check_fields, observe_with_fields, record_fields
+from harness.flow.navigation import Navigation
 from harness.flow.recorder import Recorder, StepHandle
 from harness.flow.settings import FlowSettings
 from harness.flow.states import FlowOutcome, FlowState
@@ -49,7 +50,10 @@ class TechnicianFlow:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         log: logging.Logger | None = None,
+        navigation: Navigation | None = None,
     ) -> None:
+        """``navigation``: the key scripts (default: ``fixtures/navigation.yaml`` for the
+        Windows version seen on screen)."""
         log = log or logging.getLogger("harness.flow")
         watcher = ScreenWatcher(
             target,
@@ -65,6 +69,7 @@ class TechnicianFlow:
         self.ctx = FlowContext(
             target, vision, expectation, settings, recorder, watcher, log, clock, sleep, windows
         )
+        self.ctx._navigation = navigation
         self.actions = Actions(self.ctx)
         self.state = FlowState.POWER_ON
         choice = steps_start.ProvisioningChoice(self.ctx, self.actions)
