@@ -37,8 +37,16 @@ QUICK_TIMEOUT = (("esp_timeout_s", 1200.0),)
 CASES = (
     Case("success", "passed", "Reseal powered the device off (power state)"),
     Case("tpm-attestation-failure", "failed", "expected a green result, the device showed red"),
-    Case("tpm-attestation-failure", "passed", "red result as expected (0x800705b4)", "red:0x800705b4"),
-    Case("esp-timeout", "failed", "expected a green result, the device showed red", None, QUICK_TIMEOUT),
+    Case(
+        "tpm-attestation-failure", "passed", "red result as expected (0x800705b4)", "red:0x800705b4"
+    ),
+    Case(
+        "esp-timeout",
+        "failed",
+        "expected a green result, the device showed red",
+        None,
+        QUICK_TIMEOUT,
+    ),
     Case("esp-timeout", "passed", "red result as expected (0x800705b4)", "red", QUICK_TIMEOUT),
     Case("reenrollment-blocked", "failed", "expected a green result, the device showed red"),
     Case("reenrollment-blocked", "passed", "red result as expected", "red:0x80180014"),

@@ -25,8 +25,8 @@ from harness.flow import (
 )
 from harness.flow.navigation import load_navigation
 from harness.flow.sim_limits import sim_flow_settings
-from harness.sim.model.clock import VirtualClock
 from harness.report import RunResult
+from harness.sim.model.clock import VirtualClock
 from harness.targets.sim import make_sim_target
 from harness.targets.target import Target
 from tests.flow_fakes import ViewPainter, ViewVision

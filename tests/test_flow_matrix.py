@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -30,8 +31,7 @@ def test_the_fault_matrix_gives_every_run_its_verdict() -> None:
     table = counts_table(outcomes)
     report = os.environ.get("HARNESS_MATRIX_TABLE")
     if report:
-        with open(report, "w", encoding="utf-8") as out:
-            out.write(table + "\n")
+        Path(report).write_text(table + "\n", encoding="utf-8")
     wrong = [outcome for outcome in outcomes if not outcome.right]
     assert not wrong, f"{len(wrong)} runs wrong, e.g. {wrong[:3]}\n{table}"
 

@@ -134,7 +134,9 @@ def test_a_capture_lost_on_the_diagnostics_page_leaves_the_red_verdict_standing(
     def dies(target) -> None:  # type: ignore[no-untyped-def]
         target.screen = doubles.DeadOnScreen(target, "diagnostics")
 
-    expected_red = bundle_run(tmp_path, "tpm-attestation-failure", "red:0x800705b4", target_hook=dies)
+    expected_red = bundle_run(
+        tmp_path, "tpm-attestation-failure", "red:0x800705b4", target_hook=dies
+    )
     assert expected_red.verdict == "passed", expected_red.reason
     assert any(e.kind == "diagnostics" and "NoFrame" in e.detail for e in expected_red.events)
     expected_green = bundle_run(tmp_path, "tpm-attestation-failure", "green", target_hook=dies)

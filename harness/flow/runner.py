@@ -1,7 +1,8 @@
 """One call runs the technician flow: a run's configuration in, a run bundle out.
 
     from harness.flow import Expectation, FlowRun, execute, run_flow
-    result = run_flow(target, Expectation(result="red", codes=("0x800705b4",)), out_dir=Path("runs"))
+    expectation = Expectation(result="red", codes=("0x800705b4",))
+    result = run_flow(target, expectation, out_dir=Path("runs"))
     result = execute(FlowRun(target, expectation, out_dir=Path("runs")))   # the same
     print(result.verdict, result.reason, result.bundle_dir)
 

@@ -146,9 +146,7 @@ class TechnicianFlow:
         ctx = self.ctx
         ctx.evidence.provision_started = ctx.clock()
         with ctx.recorder.phase("provisioning"):
-            self.actions.act_until(
-                "provision", leave=(ScreenState.CONFIGURATION,), handle=handle
-            )
+            self.actions.act_until("provision", leave=(ScreenState.CONFIGURATION,), handle=handle)
             _, reboots = follow_esp(ctx)
             ctx.evidence.result_seen_at = ctx.clock()
             handle.detail = f"{reboots} reboot(s) seen; codes {ctx.evidence.codes or 'none'}"

@@ -109,13 +109,12 @@ def judge_codes(ctx: FlowContext, *, rig_problem: RigError | None = None) -> Non
         if evidence.category is None and rig_problem is not None:
             raise rig_problem
         raise DeviceFailure(
-            f"red result of category {evidence.category or 'unknown'}, "
-            f"expected {expected.category}"
+            f"red result of category {evidence.category or 'unknown'}, expected {expected.category}"
         )
 
 
 def something_went_wrong(ctx: FlowContext, when: str) -> DeviceFailure:
-    """"Something went wrong" is the device's failure: vision read the screen, Windows failed."""
+    """ "Something went wrong" is the device's failure: vision read the screen, Windows failed."""
     observation = ctx.watcher.observe()
     ctx.collect_codes(observation)
     text = observation.fields.message or observation.fields.error_text or ""

@@ -13,7 +13,8 @@ __all__ = [
     "Clock",
     "ManualClock",
     "Scenario",
-    "SimDevice", "SystemClock",
+    "SimDevice",
+    "SystemClock",
     "VirtualClock",
     "scenario",
 ]

@@ -193,7 +193,9 @@ class SimDevice:
             return None
         start = self._provisioned_at + s.capture_fault_after_s
         now = self.sim_time
-        if now < start or (s.capture_fault_for_s is not None and now >= start + s.capture_fault_for_s):
+        if now < start or (
+            s.capture_fault_for_s is not None and now >= start + s.capture_fault_for_s
+        ):
             return None
         return s.capture_fault
 

@@ -124,7 +124,9 @@ class Scenario:
         if self.freeze_on is not None and self.freeze_on not in SCREENS:
             raise ValueError(f"freeze_on must be one of {list(SCREENS)}: {self.freeze_on}")
         if self.capture_fault not in (None, *CAPTURE_FAULTS):
-            raise ValueError(f"capture_fault must be one of {list(CAPTURE_FAULTS)}: {self.capture_fault}")
+            raise ValueError(
+                f"capture_fault must be one of {list(CAPTURE_FAULTS)}: {self.capture_fault}"
+            )
         if self.lost_first_press_on is not None and self.lost_first_press_on not in SCREENS:
             raise ValueError(
                 f"lost_first_press_on must be one of {list(SCREENS)}: {self.lost_first_press_on}"
