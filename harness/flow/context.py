@@ -43,13 +43,14 @@ class FlowContext:
     sleep: Callable[[float], None]
     windows: int | None = None
     evidence: Evidence = field(default_factory=Evidence)
-    _navigation: Navigation | None = None
+    key_scripts: Navigation | None = None
+    """The navigation in use (None: loaded for the Windows version once it is known)."""
     _event_sources: list[EventSource] | None = None
 
     def navigation(self) -> Navigation:
-        if self._navigation is None:
-            self._navigation = load_navigation(self.windows or 10)
-        return self._navigation
+        if self.key_scripts is None:
+            self.key_scripts = load_navigation(self.windows or 10)
+        return self.key_scripts
 
     def learn_windows(self, observation: Observation) -> None:
         if self.windows is None and observation.windows in (10, 11):

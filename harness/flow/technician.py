@@ -67,9 +67,18 @@ class TechnicianFlow:
             ),
         )
         self.ctx = FlowContext(
-            target, vision, expectation, settings, recorder, watcher, log, clock, sleep, windows
+            target,
+            vision,
+            expectation,
+            settings,
+            recorder,
+            watcher,
+            log,
+            clock,
+            sleep,
+            windows,
+            key_scripts=navigation,
         )
-        self.ctx._navigation = navigation
         self.actions = Actions(self.ctx)
         self.state = FlowState.POWER_ON
         choice = steps_start.ProvisioningChoice(self.ctx, self.actions)
