@@ -1,9 +1,13 @@
-"""A pixel-free pairing of the simulated device and vision, for fast flow tests.
+"""Oracle vision: the simulated device paired with a vision that knows its screen, for fast flow
+tests and the fault matrix.
 
-The renderer is replaced by one that paints a random pattern unique to each View and remembers
-it; ``ViewVision`` looks the View up again and reports what a perfect recogniser would. The flow,
-the device model and the keyboard behaviour are the real ones; only pixels and OCR are skipped
-(the OCR-backed end-to-end runs are in test_flow_sim.py).
+The renderer is replaced by one that paints a random pattern unique to each View's content and
+remembers it; the ESP's animated progress dots change only a 2 x 2 pixel patch of that pattern
+(a frame-change detector sees an animation, not new content). ``ViewVision`` looks the picture
+up again and reports what a perfect recogniser would, as the same ``Observation`` types real
+vision produces. The flow, the device model, its keyboard behaviour, the sim target's frame
+locking and capture faults are the real ones; only pixels and OCR are skipped (the runs with
+rendered frames and real vision are in test_flow_sim.py and test_flow_matrix.py).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from harness.sim.view import View
 from harness.vision import EspPhase, EspStep, Fields, Observation, QrResult, ScreenState
 
 _CODE = re.compile(r"0x[0-9a-fA-F]{8}")
+_SIZE = (96, 128)  # height, width
 
 _STATES = {
     "off": ScreenState.BLACK,
@@ -34,18 +39,43 @@ _STATES = {
 }
 
 
+def _content(view: View) -> str:
+    """The View without its animation step: what a recogniser reads."""
+    phases = [{k: v for k, v in p.items() if k != "dots"} for p in view.data.get("phases", [])]
+    data = {**view.data, "phases": phases} if phases else view.data
+    return repr((view.screen, view.windows, data))
+
+
 class ViewPainter:
-    """Stands in for ``render_bgr``: a distinct random picture per View, remembered by digest."""
+    """Stands in for ``render_bgr``: a distinct random picture per View content, plus the dots."""
 
     def __init__(self) -> None:
-        self.views: dict[bytes, View] = {}
+        self._views: dict[int, tuple[np.ndarray, View]] = {}
+        self._bases: dict[str, np.ndarray] = {}
 
     def __call__(self, view: View, size: tuple[int, int], artefacts: Any = None) -> np.ndarray:
-        key = json.dumps([view.screen, view.windows, view.data], sort_keys=True, default=str)
-        seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little")
-        image = np.random.default_rng(seed).integers(0, 256, (48, 64, 3), dtype=np.uint8)
-        self.views[hashlib.sha256(image.tobytes()).digest()] = view
+        key = _content(view)
+        base = self._bases.get(key)
+        if base is None:
+            if view.screen in ("off", "black", "firmware"):
+                base = np.zeros((*_SIZE, 3), dtype=np.uint8)
+            else:
+                seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little")
+                rng = np.random.default_rng(seed)
+                base = rng.integers(30, 156, (*_SIZE, 3), dtype=np.uint8)
+            self._bases[key] = base
+        image = base
+        if view.animated:
+            image = base.copy()
+            x = 8 * view.animation  # one 2 x 2 dot inside one 8 x 8 block, moving block by block
+            image[0:2, x : x + 2] += 100
+        # Kept alive here, so an id() is never reused for another picture during the run.
+        self._views[id(image)] = (image, view)
         return image
+
+    def view_of(self, image: np.ndarray) -> View | None:
+        found = self._views.get(id(image))
+        return found[1] if found is not None and found[0] is image else None
 
 
 class ViewVision:
@@ -56,7 +86,7 @@ class ViewVision:
         return self.observe(image)
 
     def observe(self, image: np.ndarray) -> Observation:
-        view = self.painter.views.get(hashlib.sha256(image.tobytes()).digest())
+        view = self.painter.view_of(image)
         if view is None:
             return Observation(ScreenState.UNKNOWN, 0.0)
         state = _STATES.get(view.screen)

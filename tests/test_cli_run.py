@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli.main import main
+from harness.report import write_html_report
 
 pytestmark = pytest.mark.slow
 
@@ -106,5 +107,8 @@ def test_a_run_stopped_halfway_leaves_a_valid_bundle(tmp_path: Path, how: str) -
     else:
         assert saved["complete"] is False
         assert "interrupted" in saved["reason"]
+        # A SIGKILLed run wrote no report; its bundle still renders into one.
+        page = write_html_report(result_file.parent).read_text(encoding="utf-8")
+        assert "interrupted" in page and saved["steps"][-1]["name"] in page
     screenshots = list((result_file.parent / "steps").glob("*.png"))
     assert screenshots

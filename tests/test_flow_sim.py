@@ -1,7 +1,8 @@
 """The technician flow end to end against the simulated device, one scenario each.
 
 These are the "Done when" cases of the flow issue: real rendering, real OCR and QR decoding,
-real key handling by the device model; only time is compressed.
+real key handling by the device model; only time is compressed, and virtual: the device's clock
+moves with the flow's sleeps, so no verdict here depends on how fast the machine is.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.config.choice import SIM_FLOW, sim_scenario_expectation
-from harness.flow import Expectation, run_flow
+from harness.config.choice import sim_scenario_expectation
+from harness.flow import Expectation, run_flow, sim_flow_settings
+from harness.sim.model.clock import VirtualClock
 from harness.targets.sim import make_sim_target
 
 pytestmark = pytest.mark.slow
@@ -31,7 +33,12 @@ def _run(
     **settings: object,
 ):
     target = make_sim_target(
-        scenario, windows=windows, size=SIZE, time_scale=time_scale, overrides=overrides
+        scenario,
+        windows=windows,
+        size=SIZE,
+        time_scale=time_scale,
+        overrides=overrides,
+        clock=VirtualClock(),
     )
     expectation = sim_scenario_expectation(scenario)
     if expect is not None:
@@ -46,7 +53,7 @@ def _run(
             target,
             expectation,
             out_dir=tmp_path,
-            settings=SIM_FLOW.replace(**settings),
+            settings=sim_flow_settings(time_scale).replace(**settings),
             windows=windows,
             backend="sim",
         )
@@ -108,7 +115,7 @@ def test_wrong_profile_fails_naming_the_field(tmp_path: Path) -> None:
 def test_reseal_without_power_off_fails(tmp_path: Path) -> None:
     result = _run(tmp_path, "reseal-no-poweroff", poweroff_timeout_s=6)
     assert result.verdict == "failed"
-    assert "did not power off within 6 s" in result.reason
+    assert "did not power off within 6 s (last screen: oobe)" in result.reason
     assert result.powered_off_after_reseal is False
 
 
@@ -121,9 +128,9 @@ def test_lost_keys_pass_with_retries_recorded(tmp_path: Path) -> None:
 
 
 def test_frozen_screen_is_a_rig_error(tmp_path: Path) -> None:
-    result = _run(tmp_path, "frozen-screen", frozen_screen_s=5)
+    result = _run(tmp_path, "frozen-screen")
     assert result.verdict == "error"
-    assert "froze" in result.reason or "rig problem" in result.reason
+    assert "FrozenCapture" in result.reason
 
 
 def test_update_error_fails_with_the_screen_text(tmp_path: Path) -> None:
@@ -133,22 +140,24 @@ def test_update_error_fails_with_the_screen_text(tmp_path: Path) -> None:
 
 
 def test_reboot_during_esp_passes_with_the_reboot_in_the_timeline(tmp_path: Path) -> None:
-    # A real restart is black for a while: 20 simulated seconds, so that at this time scale the
-    # reboot lasts longer than one poll-and-classify cycle.
-    result = _run(tmp_path, "reboot-during-esp", overrides={"reboot_black_s": 20.0})
+    # Before: the device ran on the wall clock and a slow poll on a loaded machine skipped the
+    # short black screen. On the virtual clock the flow looks every 6 simulated seconds.
+    result = _run(tmp_path, "reboot-during-esp")
     assert result.verdict == "passed", result.reason
     reboots = [event for event in result.events if event.kind == "reboot"]
     assert reboots, [event.kind for event in result.events]
 
 
 def test_a_target_that_can_click_gets_its_buttons_clicked(tmp_path: Path) -> None:
-    target = make_sim_target("tpm-attestation-failure", size=SIZE, time_scale=120, pointer=True)
+    target = make_sim_target(
+        "tpm-attestation-failure", size=SIZE, time_scale=120, pointer=True, clock=VirtualClock()
+    )
     with target:
         result = run_flow(
             target,
             Expectation.parse("red:0x800705b4"),
             out_dir=tmp_path,
-            settings=SIM_FLOW,
+            settings=sim_flow_settings(120),
             windows=10,
         )
     assert result.verdict == "passed", result.reason

@@ -135,8 +135,10 @@ def test_retries_exhausted_raise_key_not_accepted_with_the_decoded_status(
         finally:
             keyboard.close()
         assert keyboard.retries == 2
-        # GET_INFO at connect, 3 attempts, GET_INFO again to explain the failure.
-        assert [frame[3] for frame in emulator.frames_received] == [1, 2, 2, 2, 1]
+        # GET_INFO at connect, 3 attempts, GET_INFO again to explain the failure, then one
+        # best-effort all-zero report so that no key stays held down.
+        assert [frame[3] for frame in emulator.frames_received] == [1, 2, 2, 2, 1, 2]
+        assert emulator.frames_received[-1][5:13] == bytes(8)
 
 
 def test_silent_chip_times_out(device: RecordingKeyboard) -> None:
@@ -291,3 +293,33 @@ def _wait_for_frames(emulator: Ch9329Emulator, count: int) -> None:
     deadline = time.monotonic() + 5
     while len(emulator.frames_received) < count and time.monotonic() < deadline:
         time.sleep(0.01)
+
+
+class _KeyUpNakEmulator(Ch9329Emulator):
+    """Refuses the first ``refusals`` all-zero reports (key-ups): the key stays down on the chip."""
+
+    def __init__(self, keyboard: RecordingKeyboard, refusals: int) -> None:
+        super().__init__(keyboard)  # type: ignore[arg-type]
+        self.refusals = refusals
+
+    def _handle_frame(self, frame: bytes) -> None:
+        if frame[3] == 0x02 and frame[5:13] == bytes(8) and self.refusals > 0:
+            self.refusals -= 1
+            self.naks_sent += 1
+            self._reply_status(0x02, 0xE6)
+            return
+        super()._handle_frame(frame)
+
+
+def test_a_failed_key_up_still_releases_every_key(device: RecordingKeyboard) -> None:
+    # Before the fix a refused key-up left Shift (and D) held on the device for good.
+    emulator = _KeyUpNakEmulator(device, refusals=2).start()  # both tries of Shift-up
+    keyboard = _keyboard(emulator.port, retries=1)
+    try:
+        with pytest.raises(KeyNotAccepted, match="up not accepted"):
+            keyboard.chord([key("leftshift"), key("d")], hold_s=0.0)
+        assert emulator._held.held == ()
+        assert emulator.frames_received[-1][5:13] == bytes(8)
+    finally:
+        keyboard.close()
+        emulator.stop()

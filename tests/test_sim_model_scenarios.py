@@ -33,7 +33,8 @@ def test_every_scenario_is_listed_with_its_name() -> None:
     assert set(SCENARIOS) == {
         "success", "tpm-attestation-failure", "esp-timeout", "reenrollment-blocked",
         "reseal-no-poweroff", "lost-keys", "frozen-screen", "wrong-profile",
-        "reboot-during-esp", "update-error",
+        "reboot-during-esp", "update-error", "stuck-esp", "capture-frozen", "capture-cut",
+        "power-unreadable", "reseal-key-lost",
     }  # fmt: skip
     for name, value in SCENARIOS.items():
         assert value.name == name

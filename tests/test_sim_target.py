@@ -43,12 +43,13 @@ def press_windows_five_times(target, clock: ManualClock) -> None:
         clock.advance(0.2)
 
 
-def test_parts_implement_the_protocols_and_only_power_is_a_capability() -> None:
+def test_parts_implement_the_protocols_with_power_and_capture_events() -> None:
     target, _clock, _renderer = target_with()
     assert isinstance(target.power, Power)
     assert isinstance(target.keyboard, Keyboard)
     assert isinstance(target.screen, Screen)
-    assert target.capabilities == frozenset({Capability.POWER})
+    # The screen reports its own capture events (connection lost / reconnected), as capture does.
+    assert target.capabilities == frozenset({Capability.POWER, Capability.EVENTS})
     assert target.name == "sim:success"
 
 

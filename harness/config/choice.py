@@ -15,23 +15,15 @@ from typing import Any
 from harness.errors import ConfigError
 from harness.flow.expectation import Expectation
 from harness.flow.settings import FlowSettings
+from harness.flow.sim_limits import sim_flow_settings
 from harness.targets.target import Target
-
-SIM_FLOW = FlowSettings(
-    boot_timeout_s=60,
-    options_wait_s=2.0,
-    screen_timeout_s=30,
-    esp_timeout_s=180,
-    frozen_screen_s=20,
-    stall_timeout_s=10,
-    poweroff_timeout_s=20,
-    windows_key_pacing_s=0.15,
-    poll_interval_s=0.1,
-)
-"""Limits for the time-compressed simulator, in real seconds: tight, so a broken run ends fast."""
 
 SIM_DEFAULT_SIZE = (1280, 800)
 SIM_DEFAULT_TIME_SCALE = 60.0
+
+SIM_FLOW = sim_flow_settings(SIM_DEFAULT_TIME_SCALE)
+"""Limits for the simulator at its default time compression, in real seconds (see
+``harness.flow.sim_limits``: every device limit scales with the time scale)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +96,7 @@ class DeviceChoice:
         return sim_scenario_expectation(self.scenario, self.overrides)
 
     def flow_settings(self) -> FlowSettings:
-        return SIM_FLOW if self.is_sim else self.lab_device().flow
+        return sim_flow_settings(self.time_scale) if self.is_sim else self.lab_device().flow
 
     def effective_windows(self) -> int | None:
         if self.is_sim:
@@ -114,8 +106,11 @@ class DeviceChoice:
 
 def build_device_target(choice: DeviceChoice) -> Target:
     if choice.is_sim:
+        from harness.sim.model.clock import VirtualClock
         from harness.targets.sim import make_sim_target
 
+        # Simulated time moves with the flow's sleeps (paced to real time, so a person can
+        # watch): the verdict never depends on how busy the machine is.
         return make_sim_target(
             choice.scenario,
             windows=choice.effective_windows() or 10,
@@ -123,6 +118,7 @@ def build_device_target(choice: DeviceChoice) -> Target:
             time_scale=choice.time_scale,
             overrides=choice.overrides,
             seed=choice.seed or 0,
+            clock=VirtualClock(pace=1.0),
         )
     from harness.config.devices import build_target
 

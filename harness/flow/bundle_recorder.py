@@ -1,9 +1,16 @@
-"""The flow's recorder written into a run bundle (``harness.report.RunBundle``)."""
+"""The flow's recorder written into a run bundle (``harness.report.RunBundle``).
+
+Every time is taken from the run's clock (the flow's: the wall clock, or the simulator's virtual
+clock), so steps, phases, events and frames share one time line. A step that ended the run gets
+its last frame as its screenshot and what vision saw on it next to it (``steps/NNN-name.json``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from harness.flow.recorder import StepHandle
@@ -23,12 +30,16 @@ _FIELD_NAMES = {
 
 
 class BundleRecorder:
-    def __init__(self, bundle: RunBundle) -> None:
+    def __init__(self, bundle: RunBundle, clock: Callable[[], float] | None = None) -> None:
         self.bundle = bundle
+        self._clock = clock
+
+    def _now(self) -> float | None:
+        return self._clock() if self._clock is not None else None
 
     @contextmanager
     def step(self, name: str) -> Iterator[StepHandle]:
-        step = self.bundle.start_step(name)
+        step = self.bundle.start_step(name, at=self._now())
         handle = StepHandle(name)
         outcome = "ok"
         try:
@@ -42,6 +53,8 @@ class BundleRecorder:
             screenshot = None
             if handle.frame is not None:
                 screenshot = self.bundle.save_screenshot(name, handle.frame.image)
+                if outcome != "ok" and handle.observation is not None:
+                    self._save_observation(screenshot, handle)
             if outcome == "ok" and handle.retries:
                 outcome = "retry"
             self.bundle.end_step(
@@ -51,21 +64,28 @@ class BundleRecorder:
                 screenshot=screenshot,
                 screen_state=handle.screen_state,
                 retries=handle.retries,
+                at=self._now(),
             )
+
+    def _save_observation(self, screenshot: str, handle: StepHandle) -> None:
+        assert handle.observation is not None
+        path = self.bundle.path / Path(screenshot).with_suffix(".json")
+        data = {"step": handle.name, "observation": handle.observation.to_dict()}
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @contextmanager
     def phase(self, name: str, detail: str = "") -> Iterator[None]:
-        phase = self.bundle.start_phase(name, detail=detail)
+        phase = self.bundle.start_phase(name, detail=detail, at=self._now())
         try:
             yield
         finally:
-            self.bundle.end_phase(phase)
+            self.bundle.end_phase(phase, at=self._now())
 
     def add_phase(self, name: str, start: float, end: float, detail: str = "") -> None:
         self.bundle.add_phase(name, start, end, detail)
 
     def event(self, kind: str, detail: str = "") -> None:
-        self.bundle.add_event(kind, detail)
+        self.bundle.add_event(kind, detail, at=self._now())
 
     def frame(self, frame: Frame, state: str | None, changed: bool) -> None:
         # The watcher already compared this frame with the last one: don't compare it again.

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from harness.targets.frame import Frame
+from harness.vision import Observation
 
 
 @dataclass
@@ -22,6 +23,9 @@ class StepHandle:
     retries: int = 0
     screen_state: str | None = None
     frame: Frame | None = None
+    """The last frame seen in the step: the step's screenshot, also when the step failed."""
+    observation: Observation | None = None
+    """What vision saw on that frame (kept with the screenshot of a step that ended the run)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -8,11 +8,15 @@ YAML (``flow:`` in a run or device configuration; every key optional)::
       windows_key_rounds: 4         # rounds of five Windows-key presses before giving up
       windows_key_pacing_s: 0.25    # between two presses (no documented interval; 150-300 ms works)
       extra_windows_presses: 10     # presses added one by one, checking the screen, per round
-      options_wait_s: 3             # how long a round waits for the options dialog
+      options_wait_s: 3             # how long a round waits for the options dialog; also how
+                                    # long an action waits for its screen to change (settle)
+      action_settle_s:              # per action, a longer settle than options_wait_s
+        provision: 15               # the ESP can take a while to replace the configuration
+        reseal: 10
       screen_timeout_s: 60          # any other screen change (options -> configuration ...)
       navigation_retries: 3         # re-tries of a key that did not change the screen
       esp_timeout_s: 5400           # Provision to result; over it the device failed
-      frozen_screen_s: 900          # an unchanged picture this long during the ESP is a rig error
+      frozen_screen_s: 900          # no change and no animation this long during the ESP: rig error
       stall_timeout_s: 30           # no new frame at all this long is a rig error
       poweroff_timeout_s: 120       # Reseal to power-off
       blank_poweroff_s: 10          # without power control: black this long counts as off
@@ -27,10 +31,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from harness.errors import ConfigError
+
+DEFAULT_ACTION_SETTLE_S: Mapping[str, float] = {"provision": 15.0, "reseal": 10.0}
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,14 @@ class FlowSettings:
     export_logs: bool = True
     power_on: bool = True
     provisioning_tile: str = "autopilot"
+    action_settle_s: Mapping[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_ACTION_SETTLE_S)
+    )
+    """Per action (``fixtures/navigation.yaml`` names), how long its screen may take to change
+    before the action counts as lost and is sent again; other actions use ``options_wait_s``."""
+
+    def settle_for(self, action: str) -> float:
+        return float(self.action_settle_s.get(action, self.options_wait_s))
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, source: str) -> FlowSettings:
@@ -67,6 +81,9 @@ class FlowSettings:
                     key=f"flow.{key}",
                 )
             default = getattr(cls(), key)
+            if key == "action_settle_s":
+                values[key] = _settle_map(value, default, source=source)
+                continue
             values[key] = _coerce(value, default, source=source, key=f"flow.{key}")
         return cls(**values)
 
@@ -86,3 +103,23 @@ def _coerce(value: Any, default: Any, *, source: str, key: str) -> Any:
     if not isinstance(value, str):
         raise ConfigError(f"expected text, got {value!r}", source=source, key=key)
     return value
+
+
+def _settle_map(value: Any, default: Mapping[str, float], *, source: str) -> dict[str, float]:
+    from harness.flow.navigation import ACTIONS
+
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            f"expected a mapping of action to seconds, got {value!r}",
+            source=source,
+            key="flow.action_settle_s",
+        )
+    merged = dict(default)
+    for action, seconds in value.items():
+        key = f"flow.action_settle_s.{action}"
+        if action not in ACTIONS:
+            raise ConfigError(
+                f"unknown action; expected one of {', '.join(ACTIONS)}", source=source, key=key
+            )
+        merged[action] = _coerce(seconds, 0.0, source=source, key=key)
+    return merged

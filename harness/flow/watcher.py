@@ -1,14 +1,15 @@
 """Watches the device's screen for the flow: grabs frames, classifies the changed ones, records
-every frame in the run bundle, and turns a capture that stalls into a rig error.
+every frame in the run bundle, and turns a capture that delivers no new frames into a rig error.
 
-Classification is the expensive part (OCR), so a frame is only classified when it differs from
-the last classified one; the full field extraction runs on demand (``observe``).
+Classification is the expensive part (OCR), so a frame is only classified when its content
+changed (``Change.CHANGED``); a frame where only an animation moved (``ANIMATED``) keeps the
+last observation but counts as a sign of life. The full field extraction runs on demand
+(``observe``), once per content.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -17,9 +18,7 @@ from harness.flow.settings import FlowSettings
 from harness.targets.frame import Frame
 from harness.targets.target import Target
 from harness.vision import Observation, ScreenState, Vision
-from harness.vision.frames import frames_differ
-
-log = logging.getLogger(__name__)
+from harness.vision.change import Change, ChangeDetector
 
 FrameRecorder = Callable[[Frame, ScreenState | None, bool], None]
 """Receives every grabbed frame: (frame, state if classified, changed)."""
@@ -29,13 +28,19 @@ FrameRecorder = Callable[[Frame, ScreenState | None, bool], None]
 class Sighting:
     frame: Frame
     observation: Observation
-    changed: bool
+    change: Change
     unchanged_s: float
-    """How long the picture has not changed, in seconds."""
+    """How long the content has not changed (animations do not count), in seconds."""
+    still_s: float
+    """How long the picture has not moved at all: neither content nor animation."""
 
     @property
     def state(self) -> ScreenState:
         return self.observation.state
+
+    @property
+    def changed(self) -> bool:
+        return self.change is Change.CHANGED
 
 
 class ScreenWatcher:
@@ -45,20 +50,25 @@ class ScreenWatcher:
         vision: Vision,
         settings: FlowSettings,
         *,
+        log: logging.Logger,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
         record: FrameRecorder | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._target = target
         self._vision = vision
         self._settings = settings
+        self._log = log
         self._record = record
         self._clock = clock
         self._sleep = sleep
+        self._detector = ChangeDetector()
         self._last: Sighting | None = None
         self._last_change_at = clock()
+        self._last_motion_at = clock()
         self._last_new_frame_at = clock()
         self._last_timestamp: float | None = None
+        self._content = 0
         self._full: tuple[int, Observation] | None = None
 
     @property
@@ -66,34 +76,29 @@ class ScreenWatcher:
         return self._last
 
     def poll(self) -> Sighting:
-        """Grab one new frame (waiting out short gaps) and classify it if it changed."""
-        frame = self._grab_new_frame()
-        now = self._clock()
-        previous = self._last
-        changed = previous is None or frames_differ(previous.frame.image, frame.image)
-        if changed:
-            observation = self._vision.classify(frame.image)
-            self._last_change_at = now
-            self._full = None
-        else:
-            assert previous is not None
-            observation = previous.observation
-        sighting = Sighting(frame, observation, changed, now - self._last_change_at)
-        if changed and (previous is None or previous.state != observation.state):
-            log.info("screen: %s (%.2f)", observation.state.value, observation.confidence)
-        self._last = sighting
-        if self._record is not None:
-            self._record(frame, observation.state if changed else None, changed)
-        return sighting
+        """Grab one new frame (waiting out short gaps) and classify it if its content changed."""
+        return self._see(self._grab_new_frame())
+
+    def poll_or_none(self) -> Sighting | None:
+        """One look that may find no picture at all (None): after Reseal, a capture without
+        signal delivers no frame, and that is what a powered-off device looks like."""
+        try:
+            frame = self._target.screen.grab()
+        except NoFrame:
+            return None
+        if self._last_timestamp is not None and frame.timestamp == self._last_timestamp:
+            return self._last
+        self._last_timestamp = frame.timestamp
+        self._last_new_frame_at = self._clock()
+        return self._see(frame)
 
     def observe(self) -> Observation:
-        """Full observation (fields, QR) of the latest frame; computed once per picture."""
+        """Full observation (fields, QR) of the latest content; computed once per content."""
         if self._last is None:
             self.poll()
         assert self._last is not None
-        key = id(self._last.frame)
-        if self._full is None or self._full[0] != key:
-            self._full = (key, self._vision.observe(self._last.frame.image))
+        if self._full is None or self._full[0] != self._content:
+            self._full = (self._content, self._vision.observe(self._last.frame.image))
         return self._full[1]
 
     def wait_for(
@@ -103,13 +108,11 @@ class ScreenWatcher:
         *,
         what: str,
         on_sighting: Callable[[Sighting], None] | None = None,
-        frozen_limit_s: float | None = None,
     ) -> Sighting | None:
         """Poll until the screen is in one of ``states``; None when ``timeout_s`` ran out.
 
-        ``on_sighting`` sees every frame (the ESP follower reads codes there). With
-        ``frozen_limit_s``, a picture that does not change for that long raises ``NoFrame``:
-        a display or capture that froze is a rig fault, not a slow device.
+        ``on_sighting`` sees every frame and may end the wait by raising (the ESP follower
+        reads codes there and applies the frozen-capture rule).
         """
         deadline = self._clock() + timeout_s
         while True:
@@ -118,11 +121,6 @@ class ScreenWatcher:
                 on_sighting(sighting)
             if sighting.state in states:
                 return sighting
-            if frozen_limit_s is not None and sighting.unchanged_s >= frozen_limit_s:
-                raise NoFrame(
-                    f"the picture has not changed for {sighting.unchanged_s:.0f} s while waiting "
-                    f"for {what}: the display or the capture froze"
-                )
             if self._clock() >= deadline:
                 return None
             self._sleep(self._settings.poll_interval_s)
@@ -143,6 +141,32 @@ class ScreenWatcher:
             best = ", ".join(f"{c.state.value} {c.score:.2f}" for c in seen.candidates[:3])
             detail += f" (closest: {best})"
         return UnknownScreen(f"no {what} within {timeout_s:.0f} s; {detail}")
+
+    def _see(self, frame: Frame) -> Sighting:
+        now = self._clock()
+        previous = self._last
+        change = self._detector.compare(frame.image)
+        if previous is None:
+            change = Change.CHANGED
+        if change is Change.CHANGED:
+            observation = self._vision.classify(frame.image)
+            self._content += 1
+            self._last_change_at = now
+        else:
+            assert previous is not None
+            observation = previous.observation
+        if change is not Change.IDENTICAL:
+            self._last_motion_at = now
+        sighting = Sighting(
+            frame, observation, change, now - self._last_change_at, now - self._last_motion_at
+        )
+        if change is Change.CHANGED and (previous is None or previous.state != observation.state):
+            self._log.info("screen: %s (%.2f)", observation.state.value, observation.confidence)
+        self._last = sighting
+        if self._record is not None:
+            changed = change is Change.CHANGED
+            self._record(frame, observation.state if changed else None, changed)
+        return sighting
 
     def _grab_new_frame(self) -> Frame:
         """A frame newer than the last one. No new frame for ``stall_timeout_s`` is a rig error."""

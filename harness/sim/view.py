@@ -37,6 +37,10 @@ per screen are listed below. Keys marked optional may be missing.
 - ``something-went-wrong``: Data: ``title`` ("Something went wrong"), ``message``, ``code``
   (str, optional, e.g. ``OOBEZDP``), ``buttons`` (``["Try again", "Skip"]``), ``focus`` (str,
   optional).
+- ``esp`` phases that are working carry ``dots`` (int): the frame of their animated progress
+  dots. The model sets 0; the screen that delivers frames advances it once per new frame
+  (``View.at_frame``), so a living ESP never gives two identical frames in a row while a frozen
+  display or capture does.
 - ``esp`` ``subtitle`` becomes the tenant's timeout message when the ESP timed out.
 
 ``View.windows`` is 10 or 11; ``View.language`` is a BCP-47 tag (``en-US``).
@@ -44,7 +48,7 @@ per screen are listed below. Keys marked optional may be missing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 SCREENS = (
@@ -64,6 +68,9 @@ SCREENS = (
     "something-went-wrong",
 )
 
+DOT_FRAMES = 4
+"""Frames in one cycle of the ESP's progress-dot animation."""
+
 
 @dataclass(frozen=True)
 class View:
@@ -74,3 +81,19 @@ class View:
     frozen: bool = False
     """True when the display has stopped updating (``frozen-screen`` scenario): the target keeps
     delivering the last picture it drew."""
+    animation: int = 0
+    """Frame of the screen's animations (the ESP's progress dots), 0..DOT_FRAMES-1."""
+
+    @property
+    def animated(self) -> bool:
+        """True when something on screen moves by itself (a working ESP phase's dots)."""
+        return not self.frozen and any("dots" in phase for phase in self.data.get("phases", ()))
+
+    def at_frame(self, frame: int) -> View:
+        """This View as drawn on the ``frame``-th frame: the animations at their step."""
+        step = frame % DOT_FRAMES
+        phases = [
+            {**phase, "dots": step} if "dots" in phase else phase
+            for phase in self.data.get("phases", ())
+        ]
+        return replace(self, animation=step, data={**self.data, "phases": phases})

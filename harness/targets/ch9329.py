@@ -185,27 +185,46 @@ class Ch9329Keyboard:
         if self._serial is None:
             self.connect()
         held: list[Key] = []
-        for key in keys:  # press in order, one report per key, as a person would
-            held.append(key)
-            self.send_report(_report_for(held), what=f"{key.name} down")
-        time.sleep(hold_s)
-        while held:  # release in reverse order; the last report is all zeros
-            released = held.pop()
-            self.send_report(_report_for(held), what=f"{released.name} up")
+        try:
+            for key in keys:  # press in order, one report per key, as a person would
+                held.append(key)
+                self.send_report(_report_for(held), what=f"{key.name} down")
+            time.sleep(hold_s)
+            while held:  # release in reverse order; the last report is all zeros
+                self.send_report(_report_for(held[:-1]), what=f"{held[-1].name} up")
+                held.pop()
+        except BaseException:
+            if held:
+                self._release_all()
+            raise
+
+    def _release_all(self) -> None:
+        """Best effort after a failed report: an all-zero report, so that no key stays held
+        down on the device (a stuck Shift or Windows key would spoil every later key)."""
+        try:
+            report = keyboard_report(0, [])
+            self._transact(CMD_SEND_KB_GENERAL_DATA, report, what="release all keys", retries=0)
+        except (KeyNotAccepted, ConnectionLost) as problem:
+            _log.warning("CH9329 on %s: could not release the keys: %s", self.port_url, problem)
 
     def send_report(self, report: bytes, *, what: str = "report") -> None:
         self._transact(CMD_SEND_KB_GENERAL_DATA, report, what=what)
 
     # -- frames -------------------------------------------------------------------------------
 
-    def _transact(self, command: int, data: bytes, *, what: str) -> Reply:
+    def _transact(
+        self, command: int, data: bytes, *, what: str, retries: int | None = None
+    ) -> Reply:
+        """Send one frame until acknowledged; ``retries`` given: a best-effort frame (that many
+        re-sends, no diagnosis of the failure)."""
         port = self._require_port()
         frame = build_frame(command, data, address=self.address)
         problem = ""
-        for attempt in range(self.max_retries + 1):
+        max_retries = self.max_retries if retries is None else retries
+        for attempt in range(max_retries + 1):
             if attempt:
                 self.retries += 1
-                note = f"CH9329 {what}: retry {attempt}/{self.max_retries} after {problem}"
+                note = f"CH9329 {what}: retry {attempt}/{max_retries} after {problem}"
                 self.retry_notes.append(note)
                 _log.warning(note)
             try:
@@ -225,7 +244,7 @@ class Ch9329Keyboard:
             else:
                 return reply
         message = f"CH9329 on {self.port_url}: {what} not accepted: {problem}"
-        if command != CMD_GET_INFO:
+        if command != CMD_GET_INFO and retries is None:
             message += self._usb_hint()
         raise KeyNotAccepted(message)
 

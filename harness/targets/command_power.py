@@ -56,6 +56,11 @@ class CommandPower:
         self.timeout_s = timeout_s
         self.settle_s = settle_s
 
+    @property
+    def can_read_state(self) -> bool:
+        """Only with a state command; else the state is always unknown."""
+        return self.state_argv is not None
+
     def power_on(self) -> None:
         self._run(self.on_argv, "on")
         time.sleep(self.settle_s)

@@ -40,6 +40,11 @@ class ManualPower:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
 
+    @property
+    def can_read_state(self) -> bool:
+        """Only when the operator is asked (``ask_state``); else the state is always unknown."""
+        return self.ask_state
+
     def power_on(self) -> None:
         self._ask(f"Press the power button of {self.device} to switch it ON, then Enter: ")
 

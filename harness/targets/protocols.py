@@ -25,7 +25,12 @@ class PowerState(enum.Enum):
 
 @runtime_checkable
 class Power(Protocol):
-    """Switches the device on and (hard) off, and reports its state."""
+    """Switches the device on and (hard) off, and reports its state.
+
+    Capability ``can_read_state`` (an optional attribute, True when absent): False says that
+    ``power_state()`` can only ever answer ``unknown`` (manual power without ``ask_state``, a
+    relay without a state command). The flow then judges power-off from the screen instead.
+    """
 
     def power_on(self) -> None: ...
 
@@ -34,6 +39,11 @@ class Power(Protocol):
         ...
 
     def power_state(self) -> PowerState: ...
+
+
+def can_read_power_state(power: object) -> bool:
+    """Whether ``power.power_state()`` can say on or off (see ``Power``)."""
+    return power is not None and bool(getattr(power, "can_read_state", True))
 
 
 @runtime_checkable
@@ -68,6 +78,16 @@ class Pointer(Protocol):
     """Clicks at a position given in the coordinates of the frames the Screen delivers."""
 
     def click(self, x: int, y: int) -> None: ...
+
+
+@runtime_checkable
+class TimeSource(Protocol):
+    """Where a target's time comes from when it is not the wall clock: the simulator's virtual
+    clock, which only the harness's own sleeps advance (so no verdict depends on host speed)."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
 
 
 @runtime_checkable

@@ -12,26 +12,34 @@ default time compression. Configuration example (device YAML)::
       seed: 0                 # key-loss pattern of the lost-keys scenario
       overrides:              # any scenario parameter
         tpm_s: 30
+
+Time: by default the device runs on the wall clock (the window, the stream peers). Given a
+``VirtualClock`` it runs on that instead, and the target carries it (``Target.clock``), so the
+flow's sleeps are what moves simulated time: a run gives the same screens, frames and verdict on
+a loaded machine as on an idle one.
+
+The screen is frame-locked: each new frame (a new timestamp) advances the ESP's progress-dot
+animation by one step, and the scenario's capture faults (``capture_fault``) act here, in front
+of the device, as a real capture would: ``stall`` repeats the last frame with its timestamp,
+``cut`` delivers no frame (``NoFrame``) and reports ``connection-lost`` / ``reconnected``.
 """
 
 from __future__ import annotations
 
-import json
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
-from harness.errors import UsageError
+from harness.errors import NoFrame, UsageError
 from harness.keys import Key
 from harness.sim.model import SimDevice
-from harness.sim.model.clock import Clock
+from harness.sim.model.clock import Clock, SystemClock
 from harness.sim.view import View
+from harness.targets.events import TargetEvent, TargetEventKind
 from harness.targets.frame import Frame
-from harness.targets.protocols import DEFAULT_HOLD_S, PowerState
+from harness.targets.protocols import DEFAULT_HOLD_S, PowerState, TimeSource
 from harness.targets.target import Target
 
 RenderBgr = Callable[[View, tuple[int, int], Any], np.ndarray]
@@ -44,6 +52,11 @@ class SimPower:
     def __init__(self, device: SimDevice) -> None:
         self.device = device
 
+    @property
+    def can_read_state(self) -> bool:
+        """False in the ``power-unreadable`` scenario: switching works, reading does not."""
+        return self.device.scenario.power_readable
+
     def power_on(self) -> None:
         self.device.power_on()
 
@@ -51,6 +64,8 @@ class SimPower:
         self.device.power_off()
 
     def power_state(self) -> PowerState:
+        if not self.can_read_state:
+            return PowerState.UNKNOWN
         return PowerState.ON if self.device.powered else PowerState.OFF
 
 
@@ -110,25 +125,58 @@ class SimScreen:
         source: str,
         render_bgr: RenderBgr,
         artefacts: Any = None,
+        clock: Clock | None = None,
     ) -> None:
         self.device = device
         self._size = size
         self._source = source
         self._render_bgr = render_bgr
         self._artefacts = artefacts
+        self._clock = clock or SystemClock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._last: np.ndarray | None = None
+        self._last_frame: Frame | None = None
+        self._frames = 0
+        self._cut = False
+        self._events: list[TargetEvent] = []
 
     def grab(self) -> Frame:
+        now = self._clock.monotonic()
+        fault = self.device.capture_fault()
+        if fault == "cut":
+            if not self._cut:
+                self._cut = True
+                self._event(TargetEventKind.CONNECTION_LOST, now, "sim capture: no signal")
+            raise NoFrame("sim capture: no signal (the picture is gone)")
+        if self._cut:
+            self._cut = False
+            self._event(TargetEventKind.RECONNECTED, now, "sim capture: picture back")
+        if fault == "stall" and self._last_frame is not None:
+            return self._last_frame  # the same frame, timestamp and all: a stalled capture
+        if self._last_frame is None or now != self._last_frame.timestamp:
+            self._frames += 1
         view = self.device.view()
         if view.frozen and self._last is not None:
-            return Frame(self._last, time.monotonic(), self._source)
-        image = self._image(view)
-        self._last = image
-        return Frame(image, time.monotonic(), self._source)
+            frame = Frame(self._last, now, self._source)
+        else:
+            if view.animated:
+                view = view.at_frame(self._frames)
+            self._last = self._image(view)
+            frame = Frame(self._last, now, self._source)
+        self._last_frame = frame
+        return frame
+
+    def drain_events(self) -> list[TargetEvent]:
+        events, self._events = self._events, []
+        return events
+
+    def _event(self, kind: TargetEventKind, at: float, detail: str) -> None:
+        self._events.append(TargetEvent(kind, at, detail))
 
     def _image(self, view: View) -> np.ndarray:
-        key = json.dumps(asdict(view) | {"frozen": False}, sort_keys=True)
+        # Every field of the View but ``frozen`` (a frozen View shows the last picture anyway).
+        # repr, not JSON: the model builds its data in a fixed order, and this runs per frame.
+        key = repr((view.screen, view.windows, view.language, view.animation, view.data))
         image = self._cache.get(key)
         if image is None:
             image = self._render_bgr(view, self._size, self._artefacts)
@@ -156,24 +204,28 @@ def make_sim_target(
 ) -> Target:
     """A Target backed by a fresh simulated device (powered off).
 
-    ``clock`` and ``render_bgr`` exist for tests: a hand-advanced clock and a cheap renderer.
+    ``clock``: the device's clock (default the wall clock). A clock that can also ``sleep``
+    (``VirtualClock``) becomes ``Target.clock``, so the flow drives simulated time.
+    ``render_bgr`` exists for tests: a cheap renderer.
     ``pointer=True`` adds a mouse (the flow then clicks the buttons it reads); it needs frames
     in the renderer's own geometry, so it cannot be combined with capture artefacts.
     """
     if pointer and artefacts is not None:
         raise UsageError("a simulated pointer needs frames without capture artefacts")
     merged = {"windows": windows, "seed": seed, **dict(overrides or {})}
+    clock = clock or SystemClock()
     device = SimDevice(scenario, overrides=merged, clock=clock, time_scale=time_scale)
     if render_bgr is None:
         render_bgr = _default_renderer()
     source = f"sim:{scenario}"
     return Target(
         name=source,
-        screen=SimScreen(device, size, source, render_bgr, artefacts),
+        screen=SimScreen(device, size, source, render_bgr, artefacts, clock),
         keyboard=SimKeyboard(device),
         power=SimPower(device),
         pointer=SimPointer(device, size) if pointer else None,
         facts={"backend": "sim", "scenario": scenario, "windows": str(windows)},
+        clock=clock if isinstance(clock, TimeSource) else None,
     )
 
 

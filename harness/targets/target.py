@@ -20,6 +20,7 @@ from harness.targets.protocols import (
     Power,
     PowerState,
     Screen,
+    TimeSource,
 )
 
 
@@ -41,6 +42,9 @@ class Target:
     pointer: Pointer | None = None
     facts: dict[str, str] = field(default_factory=dict)
     """Free facts about the device (model, firmware, image build) copied into reports."""
+    clock: TimeSource | None = None
+    """The device's own time when it is simulated in process (None: the wall clock). The flow
+    reads and sleeps on it, so simulated time only moves when the harness waits."""
 
     @property
     def capabilities(self) -> frozenset[Capability]:

@@ -36,3 +36,35 @@ class ManualClock:
         if seconds < 0:
             raise ValueError(f"a clock cannot go back: advance({seconds})")
         self._now += seconds
+
+
+class VirtualClock:
+    """Simulated time that only moves when the harness sleeps: no verdict depends on host speed.
+
+    The flow's sleeps advance it (``sleep``), so a slow or loaded machine sees exactly the same
+    sequence of screens as a fast one: nothing happens "while the harness was busy". It starts at
+    the real monotonic time, so run bundles that mix it with ``time.monotonic()`` stay coherent.
+
+    ``pace`` > 0 also really sleeps ``seconds * pace``: ``harness run`` on the simulator keeps its
+    real-time feel (a person can watch it) while staying deterministic; tests use 0.
+    """
+
+    def __init__(self, start: float | None = None, *, pace: float = 0.0) -> None:
+        if pace < 0:
+            raise ValueError(f"pace must be >= 0: {pace}")
+        self._now = time.monotonic() if start is None else start
+        self.pace = pace
+
+    def monotonic(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError(f"a clock cannot go back: advance({seconds})")
+        self._now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        seconds = max(0.0, seconds)
+        if self.pace:
+            time.sleep(seconds * self.pace)
+        self._now += seconds

@@ -87,6 +87,8 @@ class SimDevice:
         self._reboot_changes_done = 0
         self._update_errors_left = self.scenario.update_error_count
         self._problem: tuple[str, str | None] = ("", None)
+        self._provisioned_at: float | None = None
+        self._lost_first_press = self.scenario.lost_first_press_on is not None
 
     # ----------------------------------------------------------------- time and power
     @property
@@ -163,7 +165,7 @@ class SimDevice:
         now = self.sim_time
         held = frozenset(modifiers)
         label = "+".join([*sorted(held), name])
-        if self._key_loss.drops():
+        if self._key_loss.drops() or self._loses_this_press():
             self._log(now, f"key-dropped {label}")
             return False
         if self._stage in ("off", "interlude") or (self._stage == "esp" and self._shown != "esp"):
@@ -174,6 +176,28 @@ class SimDevice:
         handler = getattr(self, "_key_" + self._stage.replace("-", "_"))
         handler(now, name, ctrl, shift)
         return True
+
+    def _loses_this_press(self) -> bool:
+        """The ``lost_first_press_on`` fault: the first press on that screen never arrives."""
+        if self._lost_first_press and self._shown == self.scenario.lost_first_press_on:
+            self._lost_first_press = False
+            return True
+        return False
+
+    def capture_fault(self) -> str | None:
+        """The capture fault in effect now (``stall``, ``cut``) or None: see
+        ``Scenario.capture_fault``. Counted from the first Provision."""
+        self._advance()
+        s = self.scenario
+        if s.capture_fault is None or self._provisioned_at is None:
+            return None
+        start = self._provisioned_at + s.capture_fault_after_s
+        now = self.sim_time
+        if now < start or (
+            s.capture_fault_for_s is not None and now >= start + s.capture_fault_for_s
+        ):
+            return None
+        return s.capture_fault
 
     def click(self, control: str) -> bool:
         """A mouse click on the control labelled ``control`` (a button or link): it takes the
@@ -303,6 +327,8 @@ class SimDevice:
 
     def _start_esp(self, at: float) -> None:
         self._log(at, "provision")
+        if self._provisioned_at is None:
+            self._provisioned_at = at
         self._timeline = EspTimeline(self.scenario)
         self._reboot_changes_done = 0
         self._enter(at, "esp", "esp")

@@ -176,6 +176,10 @@ class EspTimeline:
                 "substeps": [{"name": n, "status": account_status} for n in _ACCOUNT_STEPS],
             }
         )
+        for phase in phases[:2]:
+            if phase["status"] in (t.WORKING, t.IDENTIFYING):
+                # A living ESP animates its progress dots; the screen sets the frame (View).
+                phase["dots"] = 0
         active = self._active_phase(phases)
         for index, phase in enumerate(phases):
             phase["expanded"] = index == active

@@ -24,6 +24,7 @@ DEFAULT_RESULT_ID = "d24c8f60-1a7e-4b39-b5d2-6e0f93c8a147"
 PREPARATION_STEPS = (t.SECURING_HARDWARE, t.JOINING_NETWORK, t.REGISTERING_MDM, t.PREPARING_MDM)
 SETUP_STEPS = (t.SECURITY_POLICIES, t.CERTIFICATES, t.NETWORK_CONNECTIONS, t.APPS)
 FIRST_PAGES = t.OOBE_PAGES
+CAPTURE_FAULTS = ("stall", "cut")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,19 @@ class Scenario:
     freeze_on: str | None = None
     """Screen on which the display freezes (View.frozen) until the next power-off."""
     freeze_after_s: float = 60.0
+    capture_fault: str | None = None
+    """What the capture in front of the device does after Provision: ``stall`` (it repeats its
+    last frame, timestamp and all: no new frames) or ``cut`` (no frame at all, as a pulled HDMI
+    cable; the capture reconnects when the picture comes back)."""
+    capture_fault_after_s: float = 60.0
+    """Simulated seconds after Provision when the capture fault starts."""
+    capture_fault_for_s: float | None = None
+    """How long the capture fault lasts (None: until the end of the run)."""
+    power_readable: bool = True
+    """False: the power control can switch the device but not read its state (manual power,
+    a relay without a state command); the harness must judge power-off from the screen."""
+    lost_first_press_on: str | None = None
+    """Screen on which the first key press is lost (``success``: the first Reseal press)."""
     expected: Mapping[str, Any] = field(default_factory=dict)
     """What the device SHOULD show where it differs from what it shows (see ``expectation``)."""
 
@@ -109,6 +123,14 @@ class Scenario:
             raise ValueError(f"drop_fraction must be in [0, 1): {self.drop_fraction}")
         if self.freeze_on is not None and self.freeze_on not in SCREENS:
             raise ValueError(f"freeze_on must be one of {list(SCREENS)}: {self.freeze_on}")
+        if self.capture_fault not in (None, *CAPTURE_FAULTS):
+            raise ValueError(
+                f"capture_fault must be one of {list(CAPTURE_FAULTS)}: {self.capture_fault}"
+            )
+        if self.lost_first_press_on is not None and self.lost_first_press_on not in SCREENS:
+            raise ValueError(
+                f"lost_first_press_on must be one of {list(SCREENS)}: {self.lost_first_press_on}"
+            )
         if self.windows_key_presses < 1:
             raise ValueError(f"windows_key_presses must be at least 1: {self.windows_key_presses}")
 
@@ -207,6 +229,37 @@ SCENARIOS: dict[str, Scenario] = {
             name="update-error",
             description="'Something went wrong' (OOBEZDP) once after Continue on the options.",
             update_error_code="OOBEZDP",
+        ),
+        Scenario(
+            name="stuck-esp",
+            description="An app never finishes and the tenant sets no ESP timeout: the ESP stays "
+            "alive (its progress dots move) but never ends.",
+            stuck_app=5,
+            esp_timeout_s=1_000_000.0,
+        ),
+        Scenario(
+            name="capture-frozen",
+            description="The capture stops delivering new frames during the ESP (same frame, "
+            "same timestamp).",
+            capture_fault="stall",
+        ),
+        Scenario(
+            name="capture-cut",
+            description="The capture loses its picture for 2 simulated minutes during the ESP, "
+            "then reconnects; the device itself is fine.",
+            capture_fault="cut",
+            capture_fault_for_s=120.0,
+        ),
+        Scenario(
+            name="power-unreadable",
+            description="The power control cannot read the power state (manual power, a relay "
+            "without a state command); Reseal powers the device off.",
+            power_readable=False,
+        ),
+        Scenario(
+            name="reseal-key-lost",
+            description="The first Reseal press is lost; the second one powers the device off.",
+            lost_first_press_on="success",
         ),
     )
 }

@@ -3,7 +3,8 @@
 Per phase (reference section 1 step 5): an icon with a green tick badge when done, a red cross
 when failed and a progress ring while working; the bold phase name; a light-blue "Show details" /
 "Hide details" link; the status line under the name; when expanded, the sub-steps as
-"Securing your hardware (Complete)" lines.
+"Securing your hardware (Complete)" lines. A working phase (``dots`` in its data) shows its
+progress animation: a small dot stepping along a row under the icon, one step per frame.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def draw_phases(
                 glyph(badge, side, colour),
                 (left + icon_side - side + canvas.px(6), y + icon_side - side + canvas.px(6)),
             )
+        if "dots" in phase:
+            _draw_dots(canvas, int(phase["dots"]), left, y + icon_side + canvas.px(10), look.link)
         link = "Hide details" if phase.get("expanded") else "Show details"
         if canvas.layout.esp_links == "inline":
             # As on some real Windows 10 builds: the link right after the phase name.
@@ -108,3 +111,10 @@ def draw_phases(
                 y += canvas.px(look.substep_height)
             y += canvas.px(22)
     return y
+
+
+def _draw_dots(canvas: Canvas, step: int, left: int, top: int, colour: RGB) -> None:
+    """One tiny dot at position ``step`` of a row of four: small enough that a frame-change
+    detector sees an animation (a few pixels), not new content."""
+    x = left + canvas.px(4) + step * canvas.px(12)
+    canvas.rect((x, top, x + canvas.px(1) - 1, top + canvas.px(2) - 1), fill=colour)
