@@ -1,4 +1,5 @@
-"""Fuzzy text matching for OCR output: OCR drops, doubles and confuses characters."""
+"""Fuzzy text matching for OCR output: OCR drops, doubles and confuses characters, loses or adds
+spaces (``UserDrivenAADAdmin``, ``0h9min``) and prints typographic quotes (``Let’s``)."""
 
 from __future__ import annotations
 
@@ -6,37 +7,115 @@ import re
 from difflib import SequenceMatcher
 
 _SPACES = re.compile(r"\s+")
-_NOISE = re.compile(r"[^\w\s:.\-?'()/]+")
+_NOISE = re.compile(r"[^\w\s:.\-?'()/@]+")
 
 
 def normalise(text: str) -> str:
     """Lower-case, typographic quotes folded, stray symbols dropped, whitespace collapsed."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2026", "...")
+    text = (
+        text.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("`", "'")
+        .replace("\u2026", "...")
+        .replace("\u2013", "-")
+        .replace("\u2014", "-")
+    )
     return _SPACES.sub(" ", _NOISE.sub(" ", text.lower())).strip()
 
 
+def compact(text: str) -> str:
+    """``normalise`` without any spaces: what is left when OCR loses or adds them."""
+    return normalise(text).replace(" ", "")
+
+
+def ratio(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
 def similarity(a: str, b: str) -> float:
-    """0..1, 1 for equal normalised strings."""
-    return SequenceMatcher(None, normalise(a), normalise(b), autojunk=False).ratio()
+    """0..1, 1 for equal texts; spaces lost or added by OCR do not count against a match."""
+    return max(ratio(normalise(a), normalise(b)), ratio(compact(a), compact(b)))
 
 
 def best_substring_match(needle: str, haystack: str) -> tuple[float, str]:
     """The best similarity of ``needle`` against any run of words of ``haystack`` of about its
-    length, and that run. Tries each line, then all lines joined (a long title wraps)."""
+    length, and that run. Tries each line, then all lines joined (a long title wraps); runs are
+    also compared without spaces."""
     target = normalise(needle)
     if not target:
         return 0.0, ""
+    target_compact = target.replace(" ", "")
     size = len(target.split())
     best = (0.0, "")
-    lines = haystack.splitlines()
+    lines = [line for line in haystack.splitlines() if line.strip()]
     for line in [*lines, " ".join(lines)] if len(lines) > 1 else lines:
         words = normalise(line).split()
-        for length in {max(1, size - 1), size, size + 1}:
+        lengths = {max(1, size - 1), size, size + 1}
+        lengths |= set(range(1, min(len(words), size) + 1))  # words glued together by OCR
+        for length in lengths:
             for start in range(max(1, len(words) - length + 1)):
                 window = " ".join(words[start : start + length])
                 if not window:
                     continue
-                score = SequenceMatcher(None, target, window, autojunk=False).ratio()
+                score = max(
+                    ratio(target, window), ratio(target_compact, window.replace(" ", ""))
+                )
                 if score > best[0]:
                     best = (score, window)
     return best
+
+
+def match_prefix(text: str, label: str, max_skip: int = 4) -> tuple[float, str]:
+    """How well ``text`` starts with ``label`` (spaces ignored, a few characters of leading
+    debris skipped) and the rest of ``text`` after it, as shown."""
+    label_compact = compact(label)
+    if not label_compact:
+        return 0.0, text
+    positions = [index for index, char in enumerate(normalise(text)) if char != " "]
+    flat = compact(text)
+    best = (0.0, len(flat))
+    for skip in range(0, min(max_skip, len(flat)) + 1):
+        for size in range(max(1, len(label_compact) - 2), len(label_compact) + 3):
+            if skip + size > len(flat):
+                break
+            score = ratio(label_compact, flat[skip : skip + size])
+            # Prefer no skipped debris at an equal score.
+            if score > best[0] + 1e-9:
+                best = (score, skip + size)
+    score, end = best
+    normalised = normalise(text)
+    rest = normalised[positions[end - 1] + 1 :] if 0 < end <= len(positions) else ""
+    return score, _as_shown(text, rest)
+
+
+def _as_shown(text: str, rest_normalised: str) -> str:
+    """The tail of ``text`` (original case) that ``rest_normalised`` is the normal form of."""
+    rest_normalised = rest_normalised.strip(" :;.")
+    if not rest_normalised:
+        return ""
+    words = text.split()
+    wanted = len(rest_normalised.replace(" ", ""))
+    taken: list[str] = []
+    count = 0
+    for word in reversed(words):
+        if count >= wanted:
+            break
+        taken.insert(0, word)
+        count += len(compact(word))
+    shown = " ".join(taken)
+    if count > wanted and taken:
+        # The label and the value were glued ("Organization:Contoso"): cut inside the word.
+        head = taken[0]
+        keep = wanted - (count - len(compact(head)))
+        shown = " ".join([head[len(head) - keep :] if keep > 0 else "", *taken[1:]])
+    return shown.strip().lstrip(":;. ").strip()
+
+
+def title_similarity(text: str, title: str) -> tuple[float, str]:
+    """How well a heading as read IS ``title``: the best run of words, discounted by how much of
+    the heading it leaves out (``How would you like to set up this device?`` contains most of
+    ``What would you like to do?`` but is another title)."""
+    score, found = best_substring_match(title, text)
+    whole = compact(text.replace("\n", " "))
+    coverage = len(found.replace(" ", "")) / max(1, len(whole))
+    return score * min(1.0, coverage / 0.85), found

@@ -1,6 +1,6 @@
 """Find the active picture inside a captured frame: HDMI grabbers add black bars (letterbox,
-pillarbox) and photos of a screen add a dark bezel. Every region in the definitions is a
-fraction of this area, so recognition does not care where the picture sits in the frame."""
+pillarbox) and photos of a screen add a dark bezel. Text and colours are searched inside this
+area, so bars and bezels are neither."""
 
 from __future__ import annotations
 
@@ -46,12 +46,3 @@ def find_picture_area(image_bgr: np.ndarray) -> Box:
 def crop(image_bgr: np.ndarray, box: Box) -> np.ndarray:
     x, y, w, h = box
     return image_bgr[y : y + h, x : x + w]
-
-
-def region_box(area: Box, region: tuple[float, float, float, float]) -> Box:
-    """A fractional region of the picture area, in frame pixels."""
-    ax, ay, aw, ah = area
-    rx, ry, rw, rh = region
-    x = ax + round(rx * aw)
-    y = ay + round(ry * ah)
-    return (x, y, max(1, round(rw * aw)), max(1, round(rh * ah)))

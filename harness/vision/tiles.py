@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from harness.vision.fuzzy import best_substring_match
-from harness.vision.ocr import OcrLine
+from harness.vision.ocr import ReadLine as OcrLine
 
 _TITLE_SIMILARITY = 0.8
 _MIN_FILL_DIFFERENCE = 10.0

@@ -1,0 +1,152 @@
+"""Does a frame show the structure a screen definition needs (``needs`` in the files)?
+
+A title alone never makes a screen the flow acts on: the options dialog needs its provisioning
+tile, the configuration screen its labels or its QR code, the result screens their labels. Lines
+are read in reading order after the title and reading stops as soon as the answer is known, so
+the cost is a few lines per frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from harness.vision import buttons as button_shapes
+from harness.vision.definition_model import FIELD_LABELS, Needs
+from harness.vision.fuzzy import best_substring_match, similarity
+from harness.vision.labelled_values import find_label
+from harness.vision.observation import Evidence
+from harness.vision.page import Page
+from harness.vision.text_lines import TextLine
+
+MAX_STRUCTURE_READS = 14
+"""Lines read after the title to find tiles or labels: more than any flow screen needs."""
+_TEXT_SIMILARITY = 0.8
+_BUTTON_SIMILARITY = 0.8
+
+
+def check_needs(
+    page: Page,
+    needs: Needs,
+    title_lines: Sequence[TextLine],
+    labels: Mapping[str, Sequence[str]],
+) -> tuple[bool, list[Evidence]]:
+    """(all needs met, evidence of what was found where)."""
+    evidence: list[Evidence] = []
+    if needs.lines and len(page.lines) < needs.lines:
+        evidence.append(Evidence("needs:lines", 0.0, f"{len(page.lines)} text lines"))
+        return False, evidence
+    after = _reading_order(page, title_lines)
+    if needs.texts:
+        hit = _find_text(page, after, needs.texts)
+        if hit is None:
+            evidence.append(Evidence("needs:texts", 0.0, f"none of {list(needs.texts)} found"))
+            return False, evidence
+        evidence.append(hit)
+    if needs.labels:
+        found = _find_labels(page, after, labels, needs.labels)
+        evidence.extend(found)
+        if len(found) < needs.labels:
+            qr = page_qr(page) if needs.or_qr else None
+            if qr is None:
+                evidence.append(
+                    Evidence("needs:labels", 0.0, f"{len(found)} of {needs.labels} labels")
+                )
+                return False, evidence
+            evidence.append(Evidence("needs:qr", 1.0, "a QR code stands for the labels", qr))
+    if needs.control:
+        control = _find_control(page, labels.get("buttons", ()))
+        if control is None:
+            evidence.append(Evidence("needs:control", 0.0, "no button or control found"))
+            return False, evidence
+        evidence.append(control)
+    return True, evidence
+
+
+def _reading_order(page: Page, title_lines: Sequence[TextLine]) -> list[TextLine]:
+    """The lines after the title, top to bottom (then the rest): structure follows the title."""
+    if not title_lines:
+        return list(page.lines)
+    bottom = max(line.bottom for line in title_lines)
+    rest = [line for line in page.lines if line not in title_lines]
+    below = [line for line in rest if line.y >= bottom - 2]
+    return below + [line for line in rest if line not in below]
+
+
+def _find_text(page: Page, lines: Sequence[TextLine], texts: Sequence[str]) -> Evidence | None:
+    for line in lines[:MAX_STRUCTURE_READS]:
+        read = page.read(line)
+        for text in texts:
+            score, found = best_substring_match(text, read.text)
+            if score >= _TEXT_SIMILARITY:
+                return Evidence("needs:text", round(score, 3), f"{text!r} read as {found!r}", line.box)
+    return None
+
+
+def _find_labels(
+    page: Page, lines: Sequence[TextLine], labels: Mapping[str, Sequence[str]], wanted: int
+) -> list[Evidence]:
+    field_labels = {name: labels[name] for name in FIELD_LABELS if name in labels}
+    found: dict[str, Evidence] = {}
+    for line in lines[:MAX_STRUCTURE_READS]:
+        hit = find_label(page.read(line), field_labels)
+        if hit is not None and hit.name not in found:
+            found[hit.name] = Evidence(
+                f"needs:label:{hit.name}",
+                round(hit.score, 3),
+                f"label read as {hit.read.text!r}",
+                line.box,
+            )
+            if len(found) >= wanted:
+                break
+    return list(found.values())
+
+
+def page_qr(page: Page) -> tuple[int, int, int, int] | None:
+    """Where a QR code was decoded on the page (decoded once per page)."""
+    if "qr" not in page.extras:
+        from harness.vision.qr import decode_qr
+
+        page.extras["qr"] = decode_qr(page.image)
+    result = page.extras["qr"]
+    return getattr(result, "box", None) if getattr(result, "raw", None) else None
+
+
+def page_button_boxes(page: Page) -> list[tuple[int, int, int, int]]:
+    """Button-shaped rectangles anywhere in the picture, each holding one text line."""
+    if "button_boxes" not in page.extras:
+        boxes = button_shapes.find_button_boxes(page.image, page.area, page.area[3])
+        page.extras["button_boxes"] = [box for box in boxes if len(_lines_in(page, box)) == 1]
+    result: list[tuple[int, int, int, int]] = page.extras["button_boxes"]  # type: ignore[assignment]
+    return result
+
+
+def _lines_in(page: Page, box: tuple[int, int, int, int]) -> list[TextLine]:
+    x, y, w, h = box
+    inside = []
+    for line in page.lines:
+        cx, cy = line.x + line.box[2] / 2, line.centre_y
+        if x <= cx <= x + w and y <= cy <= y + h:
+            inside.append(line)
+    return inside
+
+
+def lines_in(page: Page, box: tuple[int, int, int, int]) -> list[TextLine]:
+    return _lines_in(page, box)
+
+
+def _find_control(page: Page, button_labels: Sequence[str]) -> Evidence | None:
+    boxes = page_button_boxes(page)
+    if boxes:
+        return Evidence("needs:control", 1.0, "a button-shaped box with a word in it", boxes[0])
+    # No box (a flat or covered button): a short line reading a button's label. Short lines
+    # nearest the bottom first, since that is where OOBE puts its buttons.
+    short = sorted(
+        (line for line in page.lines if line.glyphs <= 12),
+        key=lambda line: -line.bottom,
+    )
+    for line in short[:4]:
+        text = page.read(line).text
+        for label in button_labels:
+            if similarity(text, label) >= _BUTTON_SIMILARITY:
+                return Evidence("needs:control", 0.9, f"button label {label!r}", line.box)
+    return None
