@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from harness.vision.colour import content_hsv, rule_passes, share_in_range
 from harness.vision.definitions import DefinitionSet, ScreenDefinition
@@ -57,21 +57,28 @@ class ScreenClassifier:
         failed: list[Evidence] = []
         titled_look_passed = False  # a flow title in its look: never call it another page
         for line in page.title_candidates()[:MAX_TITLE_READS]:
-            heading = [line]
+            # A heading may wrap: the line alone and with the line under it are both tried
+            # (the line under a one-line title is often a subheading of about its size).
+            headings = [[line]]
             following = page.continuation(line)
             if following is not None:
-                heading.append(following)
-            text = "\n".join(page.read(part).text for part in heading)
-            if not text.strip():
-                continue
+                headings.append([line, following])
             matched = []
             for definition in titled:
-                score, title = _best_title(definition, text)
+                best: tuple[float, str, list[TextLine], str] | None = None
+                for heading in headings:
+                    text = "\n".join(page.read(part).text for part in heading)
+                    score, title = _best_title(definition, text)
+                    if best is None or score > best[0]:
+                        best = (score, title, heading, text)
+                if best is None:
+                    continue
+                score, title, heading, text = best
                 if score > best_title.get(definition.name, (0.0,))[0]:
                     best_title[definition.name] = (score, title, heading)
                 if score >= 1.0 - definition.title_tolerance:
-                    matched.append((score, definition, title))
-            for score, definition, title in sorted(matched, key=lambda item: -item[0]):
+                    matched.append((score, definition, title, heading, text))
+            for score, definition, title, heading, text in sorted(matched, key=lambda m: -m[0]):
                 look = looks[definition.name]
                 if not look.passed:
                     failed.append(_title_evidence(definition, score, title, text, heading))
@@ -119,9 +126,21 @@ class ScreenClassifier:
         return self.definitions.labels_for(definition.windows, self.language)
 
     def _looks(self, page: Page) -> dict[str, _Look]:
-        hsv = content_hsv(page.image, page.content)
+        small = page.small if page.small is not None else page.image
+        scale = page.scale if page.small is not None else 1.0
+        hsv = content_hsv(small, tuple(round(v * scale) for v in page.content))
         looks: dict[str, _Look] = {}
+        by_rules: dict[tuple[object, ...], _Look] = {}
         for definition in self.definitions.screens:
+            key = tuple(definition.colours)
+            if key in by_rules:
+                shared = by_rules[key]
+                evidence = [
+                    replace(item, rule=f"{definition.name}:look:{item.rule.rsplit(':', 1)[-1]}")
+                    for item in shared.evidence
+                ]
+                looks[definition.name] = _Look(shared.passed, shared.score, evidence)
+                continue
             evidence: list[Evidence] = []
             parts: list[float] = []
             passed = True
@@ -140,7 +159,7 @@ class ScreenClassifier:
                     )
                 )
             score = sum(parts) / len(parts) if parts else 1.0
-            looks[definition.name] = _Look(passed, score, evidence)
+            looks[definition.name] = by_rules[key] = _Look(passed, score, evidence)
         return looks
 
     def _needle(self, page: Page, looks: dict[str, _Look]) -> tuple[Observation, Decision] | None:
@@ -187,7 +206,7 @@ class ScreenClassifier:
 def _best_title(definition: ScreenDefinition, text: str) -> tuple[float, str]:
     best = (0.0, "")
     for title in definition.titles:
-        score, _found = title_similarity(text, title)
+        score = title_similarity(text, title)
         if score > best[0]:
             best = (score, title)
     return best

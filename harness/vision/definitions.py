@@ -63,6 +63,7 @@ class ScreenDefinition:
     look: str | None
     colours: tuple[ColourRule, ...]
     needs: Needs
+    qr: bool = True
     needle_tags: tuple[str, ...] = ()
 
 
@@ -127,6 +128,14 @@ def load_definition_file(
 ) -> tuple[list[ScreenDefinition], dict[str, tuple[str, ...]]]:
     source = str(path)
     document = validate(DefinitionFile, _read_yaml(path), source=source)
+    for name, screen in document.screens.items():
+        if screen.look is not None and screen.look not in document.looks:
+            known = ", ".join(sorted(document.looks)) or "none"
+            raise ConfigError(
+                f"expected a name defined under `looks` ({known}), found {screen.look!r}",
+                source=source,
+                key=f"screens.{name}.look",
+            )
     screens = [
         ScreenDefinition(
             name=name,
@@ -139,6 +148,7 @@ def load_definition_file(
             look=screen.look,
             colours=tuple(document.looks[screen.look]) if screen.look else (),
             needs=screen.needs,
+            qr=screen.qr,
             needle_tags=tuple(screen.needles),
         )
         for name, screen in document.screens.items()

@@ -47,7 +47,7 @@ class FieldReader:
         state = observation.state
         qr = None
         qr_box = None
-        if state in _DETAIL_STATES:
+        if state in _DETAIL_STATES and definition.qr:
             qr = self._qr(page)
             qr_box = qr.box if qr is not None and qr.raw else None
         reads = self._reads(page, decision, qr_box)

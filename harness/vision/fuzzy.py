@@ -28,8 +28,12 @@ def compact(text: str) -> str:
     return normalise(text).replace(" ", "")
 
 
-def ratio(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+def ratio(a: str, b: str, beat: float = 0.0) -> float:
+    """difflib's similarity; 0 at once when its cheap upper bound cannot ``beat`` a score."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if beat > 0 and matcher.real_quick_ratio() <= beat:
+        return 0.0
+    return matcher.ratio()
 
 
 def similarity(a: str, b: str) -> float:
@@ -50,15 +54,14 @@ def best_substring_match(needle: str, haystack: str) -> tuple[float, str]:
     lines = [line for line in haystack.splitlines() if line.strip()]
     for line in [*lines, " ".join(lines)] if len(lines) > 1 else lines:
         words = normalise(line).split()
-        lengths = {max(1, size - 1), size, size + 1}
-        lengths |= set(range(1, min(len(words), size) + 1))  # words glued together by OCR
-        for length in lengths:
+        for length in {max(1, size - 1), size, size + 1}:
             for start in range(max(1, len(words) - length + 1)):
                 window = " ".join(words[start : start + length])
                 if not window:
                     continue
                 score = max(
-                    ratio(target, window), ratio(target_compact, window.replace(" ", ""))
+                    ratio(target, window, best[0]),
+                    ratio(target_compact, window.replace(" ", ""), best[0]),
                 )
                 if score > best[0]:
                     best = (score, window)
@@ -111,11 +114,16 @@ def _as_shown(text: str, rest_normalised: str) -> str:
     return shown.strip().lstrip(":;. ").strip()
 
 
-def title_similarity(text: str, title: str) -> tuple[float, str]:
-    """How well a heading as read IS ``title``: the best run of words, discounted by how much of
-    the heading it leaves out (``How would you like to set up this device?`` contains most of
-    ``What would you like to do?`` but is another title)."""
-    score, found = best_substring_match(title, text)
-    whole = compact(text.replace("\n", " "))
-    coverage = len(found.replace(" ", "")) / max(1, len(whole))
-    return score * min(1.0, coverage / 0.85), found
+def title_similarity(text: str, title: str) -> float:
+    """How well a heading as read (wrapped lines joined) IS ``title``: the whole heading is
+    compared, so ``How would you like to set up this device?`` is not ``What would you like to
+    do?`` although it contains most of its words. Single stray characters at the ends (icon
+    debris) are dropped first."""
+    words = normalise(text.replace("\n", " ")).split()
+    while len(words) > 1 and len(words[0]) == 1 and words[0] not in ("a", "i"):
+        words.pop(0)
+    while len(words) > 1 and len(words[-1]) == 1 and not words[-1].isalnum():
+        words.pop()
+    heading = " ".join(words)
+    wanted = normalise(title)
+    return max(ratio(heading, wanted), ratio(heading.replace(" ", ""), wanted.replace(" ", "")))

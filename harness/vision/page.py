@@ -29,6 +29,9 @@ class Page:
     """The picture inside black bars or a bezel (frame pixels)."""
     lines: list[TextLine]
     reader: LineReader
+    small: np.ndarray | None = None
+    """The frame reduced by ``scale`` (for colours and shapes, which need no detail)."""
+    scale: float = 1.0
     reads: dict[int, ReadLine] = field(default_factory=dict)
     extras: dict[str, object] = field(default_factory=dict)
     """Per-frame results other steps share (QR code, button boxes)."""
@@ -61,6 +64,10 @@ class Page:
         x0, y0 = max(ax, x0 - mx), max(ay, y0 - my)
         x1, y1 = min(ax + aw, x1 + mx), min(ay + ah, y1 + my)
         return (x0, y0, max(1, x1 - x0), max(1, y1 - y0))
+
+    def small_box(self, box: Box) -> Box:
+        """``box`` (frame pixels) in the reduced frame's pixels."""
+        return tuple(round(value * self.scale) for value in box)  # type: ignore[return-value]
 
     def title_candidates(self) -> list[TextLine]:
         """Lines that could be the title, best first: the largest text, and among lines of

@@ -21,9 +21,10 @@ def find_picture_area(image_bgr: np.ndarray) -> Box:
     height, width = image_bgr.shape[:2]
     scale = min(1.0, _WORK_WIDTH / width)
     small = cv2.resize(image_bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    high = small.max(axis=2).astype(np.int16)
-    low = small.min(axis=2).astype(np.int16)
-    border = (high <= _BORDER_MAX_VALUE) & ((high - low) <= _BORDER_MAX_CHROMA)
+    blue, green, red = cv2.split(small)  # cv2's per-channel max/min: numpy's axis=2 is slow
+    high = cv2.max(cv2.max(blue, green), red)
+    low = cv2.min(cv2.min(blue, green), red)
+    border = (high <= _BORDER_MAX_VALUE) & (cv2.subtract(high, low) <= _BORDER_MAX_CHROMA)
     if border.mean() > 0.97:  # a black frame: nothing to crop to
         return (0, 0, width, height)
     rows = np.flatnonzero(border.mean(axis=1) < _BORDER_ROW_SHARE)

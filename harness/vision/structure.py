@@ -67,7 +67,8 @@ def _reading_order(page: Page, title_lines: Sequence[TextLine]) -> list[TextLine
     if not title_lines:
         return list(page.lines)
     bottom = max(line.bottom for line in title_lines)
-    rest = [line for line in page.lines if line not in title_lines]
+    # Lines of one or two glyphs are icons, dots or QR modules, never a label or a tile.
+    rest = [line for line in page.lines if line not in title_lines and line.glyphs >= 3]
     below = [line for line in rest if line.y >= bottom - 2]
     return below + [line for line in rest if line not in below]
 

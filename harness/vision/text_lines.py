@@ -11,6 +11,7 @@ what the label/value reader wants. Cost: a few milliseconds at 1080p.
 
 from __future__ import annotations
 
+from bisect import insort
 from dataclasses import dataclass
 
 import cv2
@@ -64,18 +65,36 @@ class TextLine:
 
 def detect_lines(image_bgr: np.ndarray, area: Box | None = None) -> list[TextLine]:
     """Text lines inside ``area`` (frame pixels; the whole frame by default), top to bottom."""
-    ax, ay, aw, ah = area if area is not None else (0, 0, image_bgr.shape[1], image_bgr.shape[0])
-    picture = image_bgr[ay : ay + ah, ax : ax + aw]
-    if picture.size == 0:
+    scale = min(1.0, WORK_LINES / max(1, image_bgr.shape[0]))
+    small = reduce(image_bgr, scale)
+    return detect_lines_reduced(small, scale, area)
+
+
+def reduce(image_bgr: np.ndarray, scale: float) -> np.ndarray:
+    if scale >= 1.0:
+        return image_bgr
+    height, width = image_bgr.shape[:2]
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
+
+
+def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) -> list[TextLine]:
+    """``detect_lines`` on a frame already reduced by ``scale`` (shared with the other steps
+    that work on a small copy); ``area`` and the lines are in full-frame pixels."""
+    ax, ay, aw, ah = area if area is not None else (0, 0, round(small_bgr.shape[1] / scale), round(small_bgr.shape[0] / scale))
+    x0, y0 = int(ax * scale), int(ay * scale)
+    x1, y1 = round((ax + aw) * scale), round((ay + ah) * scale)
+    small = small_bgr[y0:y1, x0:x1]
+    if small.size == 0:
         return []
-    scale = min(1.0, WORK_LINES / max(1, picture.shape[0]))
-    small = (
-        cv2.resize(picture, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        if scale < 1.0
-        else picture
-    )
-    # The brightest channel keeps coloured text (light-blue links, yellow-green "Failed") bright
-    # against the saturated OOBE blue better than luminance does.
+    # Detection wants at most WORK_LINES lines of picture: a frame reduced for the whole frame
+    # may still be taller than that inside its area only if it was not reduced enough.
+    extra = min(1.0, WORK_LINES / max(1, small.shape[0]))
+    if extra < 0.95:
+        small = reduce(small, extra)
+        scale *= extra
+        x0, y0 = round(x0 * extra), round(y0 * extra)
+    ax, ay = round(x0 / scale), round(y0 / scale)
     grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     background = _background(grey)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (_KERNEL, _KERNEL))
@@ -142,20 +161,21 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int]]:
     row split where the gap or the glyph size jumps. Sorting keeps this near O(n log n)."""
     found: list[tuple[Box, float, int]] = []
     for row in _rows(glyphs):
-        row = row[np.argsort(row[:, 0], kind="stable")]
-        segment: list[np.ndarray] = []
+        row = row[np.argsort(row[:, 0], kind="stable")].tolist()
+        segment: list[list[int]] = []
+        heights: list[int] = []
+        right = 0
         for glyph in row:
+            x, _y, w, h = glyph
             if segment:
-                heights = sorted(int(g[3]) for g in segment)
                 line_h = heights[len(heights) // 2]
-                right = max(int(g[0] + g[2]) for g in segment)
-                gap = int(glyph[0]) - right
-                size = max(line_h, int(glyph[3]))
-                if gap > _GAP_FACTOR * size or not 0.45 <= glyph[3] / line_h <= 2.2:
-                    _emit(segment, found)
-                    segment = []
+                if x - right > _GAP_FACTOR * max(line_h, h) or not 0.45 <= h / line_h <= 2.2:
+                    _emit(segment, heights, found)
+                    segment, heights, right = [], [], 0
             segment.append(glyph)
-        _emit(segment, found)
+            insort(heights, h)
+            right = max(right, x + w)
+        _emit(segment, heights, found)
     return found
 
 
@@ -180,16 +200,17 @@ def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
     return [glyphs[indices] for indices in rows]
 
 
-def _emit(segment: list[np.ndarray], found: list[tuple[Box, float, int]]) -> None:
+def _emit(
+    segment: list[list[int]], heights: list[int], found: list[tuple[Box, float, int]]
+) -> None:
     if not segment:
         return
-    x0 = min(int(g[0]) for g in segment)
-    y0 = min(int(g[1]) for g in segment)
-    x1 = max(int(g[0] + g[2]) for g in segment)
-    y1 = max(int(g[1] + g[3]) for g in segment)
+    x0 = min(g[0] for g in segment)
+    y0 = min(g[1] for g in segment)
+    x1 = max(g[0] + g[2] for g in segment)
+    y1 = max(g[1] + g[3] for g in segment)
     if len(segment) < 2 and x1 - x0 < 1.6 * (y1 - y0):
         return  # a lone blob the size of a letter: an icon, a dot, a badge
-    heights = sorted(int(g[3]) for g in segment)
     found.append(((x0, y0, x1 - x0, y1 - y0), float(heights[len(heights) // 2]), len(segment)))
 
 

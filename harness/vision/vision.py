@@ -35,7 +35,7 @@ from harness.vision.ocr_engine import OcrEngine, engine_by_name
 from harness.vision.page import Page
 from harness.vision.picture_area import crop, find_picture_area
 from harness.vision.stats import StatsCounter, VisionStats
-from harness.vision.text_lines import detect_lines
+from harness.vision.text_lines import WORK_LINES, detect_lines_reduced
 
 log = logging.getLogger(__name__)
 
@@ -105,19 +105,38 @@ class Vision:
         with self._lock:
             if self._last is not None and self._last[0] == key:
                 return self._last[1], self._last[2], self._last[3]
-        area = find_picture_area(image)
-        blank = _blank(image, area)
+        # One reduced copy serves the picture area, the blank test, text detection and colours.
+        scale = min(1.0, WORK_LINES / image.shape[0])
+        small = _reduced(image, scale)
+        small_area = find_picture_area(small)
+        area = _scaled_box(small_area, 1.0 / scale, image.shape)
+        blank = _blank(small, small_area)
+        lines = [] if blank is not None else detect_lines_reduced(small, scale, area)
+        page = Page(image, area, lines, self._reader, small=small, scale=scale)
         if blank is not None:
-            page = Page(image, area, [], self._reader)
             evidence = Evidence(f"blank:{blank}", 1.0, f"frames.blank_kind says {blank}", area)
             observation = Observation(ScreenState.BLACK, 0.95, evidence=(evidence,))
             decision = Decision()
         else:
-            page = Page(image, area, detect_lines(image, area), self._reader)
             observation, decision = self._classifier.classify(page)
         with self._lock:
             self._last = (key, page, observation, decision)
         return page, observation, decision
+
+
+def _reduced(image: np.ndarray, scale: float) -> np.ndarray:
+    if scale >= 1.0:
+        return image
+    height, width = image.shape[:2]
+    return frames.area_resize(image, (max(1, round(width * scale)), max(1, round(height * scale))))
+
+
+def _scaled_box(
+    box: tuple[int, int, int, int], factor: float, shape: tuple[int, ...]
+) -> tuple[int, int, int, int]:
+    x, y, w, h = (round(value * factor) for value in box)
+    x, y = min(x, shape[1] - 1), min(y, shape[0] - 1)
+    return (x, y, max(1, min(w, shape[1] - x)), max(1, min(h, shape[0] - y)))
 
 
 def _blank(image: np.ndarray, area: tuple[int, int, int, int]) -> str | None:
