@@ -60,7 +60,14 @@ def _result_like(background: tuple[int, int, int]) -> np.ndarray:
     ]
     for text, origin, size, thickness in lines:
         cv2.putText(
-            image, text, origin, cv2.FONT_HERSHEY_SIMPLEX, size, (255, 255, 255), thickness, cv2.LINE_AA
+            image,
+            text,
+            origin,
+            cv2.FONT_HERSHEY_SIMPLEX,
+            size,
+            (255, 255, 255),
+            thickness,
+            cv2.LINE_AA,
         )
     return image
 

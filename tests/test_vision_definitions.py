@@ -95,7 +95,9 @@ def test_mistakes_name_file_key_and_expectation(
 
 
 def test_fractional_regions_are_no_longer_part_of_the_format(tmp_path: Path) -> None:
-    old_style = MINIMAL.replace("    look: green\n", "    look: green\n    layout: {title: [0, 0, 1, 0.3]}\n")
+    old_style = MINIMAL.replace(
+        "    look: green\n", "    look: green\n    layout: {title: [0, 0, 1, 0.3]}\n"
+    )
     with pytest.raises(ConfigError, match="unknown key 'layout'"):
         load_definitions(write(tmp_path, old_style), windows=10)
 

@@ -160,10 +160,18 @@ def test_value_under_its_label_stops_at_the_next_label() -> None:
 def test_labels_and_titles_tolerate_lost_spaces_and_curly_quotes() -> None:
     assert match_prefix("Deploymentprofile:Autopilot", "Deployment profile:") == (1.0, "Autopilot")
     assert match_prefix("Organization:", "Organization:")[1] == ""
-    assert title_similarity("Let’s start with region. Is this right?", "Let's start with region. Is this right?") == 1.0
+    assert (
+        title_similarity(
+            "Let’s start with region. Is this right?", "Let's start with region. Is this right?"
+        )
+        == 1.0
+    )
     assert title_similarity("SettingupyourdeviceforWork", "Setting up your device for work") > 0.95
     # A title that contains most words of another is still another title.
-    assert title_similarity("How would you like to set up this\ndevice?", "What would you like to do?") < 0.7
+    assert (
+        title_similarity("How would you like to set up this\ndevice?", "What would you like to do?")
+        < 0.7
+    )
 
 
 def test_esp_lines_become_phases_steps_and_codes() -> None:

@@ -170,7 +170,9 @@ class ScreenClassifier:
             match = self.needles.best_match(page.image, page.area, definition.needle_tags)
             if match is not None and match.passed:
                 evidence = [
-                    Evidence(f"needle:{match.name}", round(match.score, 3), match.detail, match.box),
+                    Evidence(
+                        f"needle:{match.name}", round(match.score, 3), match.detail, match.box
+                    ),
                     *looks[definition.name].evidence,
                 ]
                 return self._passed(definition, match.score, evidence, None, [])
@@ -199,8 +201,14 @@ class ScreenClassifier:
             Evidence("text", round(item.confidence, 3), repr(item.text), item.box)
             for item in page.already_read()
         ]
-        evidence = (Evidence("lines", float(len(page.lines)), "text lines detected"), *failed, *read)
-        return Observation(ScreenState.UNKNOWN, 0.0, evidence=evidence, candidates=candidates), Decision()
+        evidence = (
+            Evidence("lines", float(len(page.lines)), "text lines detected"),
+            *failed,
+            *read,
+        )
+        return Observation(
+            ScreenState.UNKNOWN, 0.0, evidence=evidence, candidates=candidates
+        ), Decision()
 
 
 def _best_title(definition: ScreenDefinition, text: str) -> tuple[float, str]:

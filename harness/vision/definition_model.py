@@ -41,7 +41,7 @@ class ColourRule(StrictModel):
 class Needs(StrictModel):
     """The structure a screen must show besides its title (all given parts must hold)."""
 
-    texts: Texts = []
+    texts: Texts = Field(default_factory=list)
     """At least one of these texts is a line of the screen (the options dialog's tile)."""
     labels: Annotated[int, Field(ge=0, le=len(FIELD_LABELS))] = 0
     """At least this many distinct field labels (``Organization:``...) are lines of the screen."""
@@ -56,18 +56,18 @@ class Needs(StrictModel):
 
 class Screen(StrictModel):
     state: ScreenState
-    titles: Texts = []
+    titles: Texts = Field(default_factory=list)
     """The heading as shown (any one); none for a screen known by its look and structure."""
     title_tolerance: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.2
     """Largest accepted dissimilarity of the title (OCR of a real title: 0.0-0.1; a different
     title of similar words: about 0.3)."""
     look: str | None = None
     """A name from the file's ``looks``: the colours the content must show."""
-    needs: Needs = Needs()
+    needs: Needs = Field(default_factory=Needs)
     qr: bool = True
     """Whether the screen may show a QR code to decode (Windows 11 result screens do not:
     documented), so that ``observe`` does not search for one in vain."""
-    needles: list[str] = []
+    needles: list[str] = Field(default_factory=list)
     """openQA needle tags; a passing needle also makes this screen pass (when its look does)."""
 
     @field_validator("state")
@@ -87,7 +87,7 @@ class Screen(StrictModel):
 class DefinitionFile(StrictModel):
     windows: Literal[10, 11]
     language: Annotated[str, Field(min_length=2)]
-    looks: dict[str, Annotated[list[ColourRule], Field(min_length=1)]] = {}
+    looks: dict[str, Annotated[list[ColourRule], Field(min_length=1)]] = Field(default_factory=dict)
     labels: dict[
         Literal[
             "organization",
@@ -108,7 +108,7 @@ class DefinitionFile(StrictModel):
             "seconds",
         ],
         Annotated[Texts, Field(min_length=1)],
-    ] = {}
+    ] = Field(default_factory=dict)
     screens: Annotated[dict[str, Screen], Field(min_length=1)]
 
     @field_validator("labels", mode="before")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 ENGLISH_UNITS: dict[str, tuple[str, ...]] = {
     "hours": ("h", "hr", "hrs", "hour", "hours"),
@@ -44,7 +45,7 @@ def parse_elapsed(text: str | None, units: dict[str, Sequence[str]] | None = Non
     pieces = _pieces(text, table)
     total = 0
     found = False
-    for current, following in zip(pieces, pieces[1:], strict=False):
+    for current, following in pairwise(pieces):
         if current.isdigit() and following.lower() in table:
             total += int(current) * table[following.lower()]
             found = True

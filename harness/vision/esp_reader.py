@@ -17,6 +17,7 @@ from harness.vision.fuzzy import best_substring_match, compact, similarity
 from harness.vision.labelled_values import snap
 from harness.vision.observation import EspPhase, EspStep
 from harness.vision.ocr import ReadLine
+from harness.vision.text_lines import TextLine
 
 _SUBSTEP = re.compile(r"^(?P<name>.*?)\s*[\(\[{](?P<status>[^\(\)\[\]{}]*)[\)\]}]?\s*$")
 _DETAILS_LINK = re.compile(r"\s*(show|hide)\s*detai\w*\s*$", re.IGNORECASE)
@@ -43,12 +44,20 @@ def read_esp(
             if read.box[1] >= hy + 0.6 * hh
             and (end is None or read.box[1] < end - 0.3 * hh)
             and hx - 1.5 * hh <= read.box[0] <= hx + 0.5 * hw
-            and not _DETAILS_LINK.sub("", read.text).strip() == ""
+            and _DETAILS_LINK.sub("", read.text).strip() != ""
         ]
         if end is None:
             column = _until_gap(column, hh)
+        # The status is the line right under the name; a line further down that is no sub-step
+        # (an overlay, debris) is not the phase's status.
+        if column and column[0].box[1] - (hy + hh) > 2.5 * hh:
+            column = [_NO_STATUS, *column]
         phases.append(parse_phase(name, [read.text for read in column], statuses, step_names))
     return tuple(phases)
+
+
+_NO_STATUS = ReadLine(TextLine((0, 0, 1, 1), 1.0, 0, "light"), "\u2205", 0.0)
+"""Stands for a status line that is not there (parsed as the empty status)."""
 
 
 def parse_esp(
@@ -92,7 +101,7 @@ def parse_phase(
         match = _SUBSTEP.match(line)
         bracketed = match is not None and ("(" in line or "[" in line or "{" in line)
         if status is None and not bracketed:
-            status = _status(line, statuses)
+            status = "" if line == "\u2205" else _status(line, statuses)
             continue
         if not bracketed:
             pending = line if pending is None else f"{pending} {line}"

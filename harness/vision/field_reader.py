@@ -30,6 +30,8 @@ from harness.vision.tiles import selected_tile, tile_fills
 Labels = Mapping[str, tuple[str, ...]]
 _DETAIL_STATES = (ScreenState.CONFIGURATION, ScreenState.SUCCESS, ScreenState.FAILURE)
 _MESSAGE_WORDS = 5
+_LINK_CONFIDENCE = 0.6
+"""A text link is a line reading a button label, read with confidence (not OCR of a shadow)."""
 
 
 class FieldReader:
@@ -50,14 +52,17 @@ class FieldReader:
         if state in _DETAIL_STATES and definition.qr:
             qr = self._qr(page)
             qr_box = qr.box if qr is not None and qr.raw else None
-        reads = self._reads(page, decision, qr_box)
+        # Pages the flow only passes through (OOBE) need their buttons, not every line read.
+        reads = self._reads(page, decision, qr_box) if state is not ScreenState.OOBE else []
         buttons = self._buttons(page, reads, labels)
         if state in _DETAIL_STATES:
             fields = self._details(reads, labels, state, buttons)
         elif state is ScreenState.ESP:
             fields = self._esp(reads, labels)
         elif state is ScreenState.OPTIONS:
-            fields = Fields(selected_tile=selected_tile(tile_fills(page.image, reads, labels.get("tiles", ()))))
+            fields = Fields(
+                selected_tile=selected_tile(tile_fills(page.image, reads, labels.get("tiles", ())))
+            )
         elif state in (ScreenState.DIAGNOSTICS, ScreenState.SOMETHING_WENT_WRONG):
             fields = self._text_screen(reads, decision, state)
         else:
@@ -69,7 +74,8 @@ class FieldReader:
         lines = [
             line
             for line in page.lines
-            if line not in decision.title_lines and (qr_box is None or not _inside(line.box, qr_box))
+            if line not in decision.title_lines
+            and (qr_box is None or not _inside(line.box, qr_box))
         ]
         return [read for read in page.read_all(lines) if read.text]
 
@@ -87,7 +93,9 @@ class FieldReader:
             return text
 
         # Text links ("View diagnostics") are lines that are a known label and nothing else.
-        links = [read for read in reads if any(similarity(read.text, label) >= 0.8 for label in known)]
+        links = [
+            read for read in reads if any(similarity(read.text, label) >= 0.8 for label in known)
+        ]
         return read_buttons(page_button_boxes(page), read_box, links, known)
 
     def _details(

@@ -56,9 +56,7 @@ def find_labels(
     return hits
 
 
-def read_values(
-    reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]
-) -> dict[str, Value]:
+def read_values(reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]) -> dict[str, Value]:
     """Every labelled value on the screen, by field name."""
     hits = find_labels(reads, labels)
     label_reads = [hit.read for hit in hits.values()]
@@ -69,8 +67,8 @@ def read_values(
             values[name] = Value(hit.rest, (hit.read,))
             continue
         beside = _beside(hit.read, others)
-        if beside is not None:
-            lines = [beside, *_continuation(beside, others, label_reads)]
+        if beside:
+            lines = [*beside, *_continuation(beside[0], others, label_reads)]
             values[name] = Value(" ".join(line.text for line in lines), tuple(lines))
             continue
         under = _under(hit.read, others, label_reads)
@@ -79,22 +77,33 @@ def read_values(
     return values
 
 
-def _beside(label: ReadLine, others: Sequence[ReadLine]) -> ReadLine | None:
-    """The nearest line to the right of ``label`` on the same row."""
-    lx, ly, lw, lh = label.box
-    row = [
-        other
-        for other in others
-        if other.box[0] >= lx + lw - 0.5 * lh and _row_overlap(label.box, other.box) >= 0.5
-    ]
-    return min(row, key=lambda other: other.box[0], default=None)
+def _beside(label: ReadLine, others: Sequence[ReadLine]) -> list[ReadLine]:
+    """The lines to the right of ``label`` on the same row, as long as they follow each other
+    like words (a value detected in pieces stays one value)."""
+    lx, _ly, lw, lh = label.box
+    row = sorted(
+        (
+            other
+            for other in others
+            if other.box[0] >= lx + lw - 0.5 * lh and _row_overlap(label.box, other.box) >= 0.5
+        ),
+        key=lambda other: other.box[0],
+    )
+    pieces: list[ReadLine] = []
+    for other in row:
+        if pieces:
+            previous = pieces[-1].box
+            if other.box[0] - (previous[0] + previous[2]) > 1.5 * previous[3]:
+                break
+        pieces.append(other)
+    return pieces
 
 
 def _under(
     label: ReadLine, others: Sequence[ReadLine], label_reads: Sequence[ReadLine]
 ) -> ReadLine | None:
     """The line right under ``label`` in its column, unless another label comes first."""
-    lx, ly, lw, lh = label.box
+    lx, ly, _lw, lh = label.box
     below = [
         other
         for other in [*others, *label_reads]
@@ -116,7 +125,7 @@ def _continuation(
     found: list[ReadLine] = []
     current = value
     while True:
-        cx, cy, cw, ch = current.box
+        _cx, cy, _cw, ch = current.box
         nxt = next(
             (
                 other

@@ -67,7 +67,9 @@ class LineReader:
         return self.engine.recognise(crop).text.strip()
 
 
-def line_crop(image_bgr: np.ndarray, box: Box, glyph_height: float, margin: bool = True) -> np.ndarray:
+def line_crop(
+    image_bgr: np.ndarray, box: Box, glyph_height: float, margin: bool = True
+) -> np.ndarray:
     """The grey crop of ``box`` (with a margin scaled to the text), about LINE_PX high."""
     x, y, w, h = box
     pad_y = round(0.3 * glyph_height) if margin else 0

@@ -2,8 +2,9 @@
 
 Vision finds the text lines of a frame itself and asks an engine to read each one; an engine may
 also offer its own detector. Two engines implement this: Tesseract through tesserocr
-(``ocr_tesseract.py``) and RapidOCR through onnxruntime (``ocr_rapid.py``). Which one is the default is decided by
-measurement (``docs/benchmarks.md``); the other stays selectable by name.
+(``ocr_tesseract.py``) and RapidOCR through onnxruntime (``ocr_rapid.py``). Which one is the
+default is decided by measurement (``docs/benchmarks.md``); the other stays selectable by name
+(``engine_by_name``, ``Vision(ocr_engine=...)``).
 """
 
 from __future__ import annotations

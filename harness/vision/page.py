@@ -16,7 +16,9 @@ from harness.vision.ocr import LineReader, ReadLine
 from harness.vision.text_lines import Box, TextLine
 
 _CONTENT_MARGIN = 0.05
-_MIN_TITLE_GLYPHS = 3
+_MIN_TITLE_GLYPHS = 5
+_LETTER_ASPECT = (0.25, 1.5)
+"""Median glyph width / height of a line of letters."""
 _TITLE_PEERS = 0.8
 """Lines at least this share of the largest text size count as equally large: among those the
 one nearest the top comes first."""
@@ -75,7 +77,9 @@ class Page:
         words = [
             line
             for line in self.lines
-            if line.glyphs >= _MIN_TITLE_GLYPHS and line.box[2] >= 2 * line.box[3]
+            if line.glyphs >= _MIN_TITLE_GLYPHS
+            and line.box[2] >= 2 * line.box[3]
+            and _LETTER_ASPECT[0] <= line.glyph_aspect <= _LETTER_ASPECT[1]
         ]
         ranked = sorted(words, key=lambda line: -line.glyph_height)
         if not ranked:

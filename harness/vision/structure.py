@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from harness.vision import buttons as button_shapes
 from harness.vision.definition_model import FIELD_LABELS, Needs
 from harness.vision.fuzzy import best_substring_match, similarity
@@ -79,7 +81,9 @@ def _find_text(page: Page, lines: Sequence[TextLine], texts: Sequence[str]) -> E
         for text in texts:
             score, found = best_substring_match(text, read.text)
             if score >= _TEXT_SIMILARITY:
-                return Evidence("needs:text", round(score, 3), f"{text!r} read as {found!r}", line.box)
+                return Evidence(
+                    "needs:text", round(score, 3), f"{text!r} read as {found!r}", line.box
+                )
     return None
 
 
@@ -116,12 +120,75 @@ def page_button_boxes(page: Page) -> list[tuple[int, int, int, int]]:
     """Button-shaped rectangles anywhere in the picture, each holding one text line."""
     if "button_boxes" not in page.extras:
         boxes = button_shapes.find_button_boxes(page.image, page.area, page.area[3])
-        page.extras["button_boxes"] = [box for box in boxes if len(_lines_in(page, box)) == 1]
+        page.extras["button_boxes"] = [box for box in boxes if _holds_a_label(page, box)]
     result: list[tuple[int, int, int, int]] = page.extras["button_boxes"]  # type: ignore[assignment]
     return result
 
 
-def _lines_in(page: Page, box: tuple[int, int, int, int]) -> list[TextLine]:
+def _holds_a_label(page: Page, box: tuple[int, int, int, int]) -> bool:
+    """A button is a box around one line with room to spare: not a tile (two lines), not the
+    outline of a word (as tight as its text)."""
+    x, y, w, h = box
+    # A "line" as large as the box is the button's own shape (a fill or a focus ring).
+    inside = [
+        line for line in lines_in(page, box) if line.box[3] < 0.77 * h or line.box[2] < 0.8 * w
+    ]
+    if not inside:
+        # White on an accent fill may not be detected as text (as light as the card around the
+        # button): the box still counts when it stands out, and is read on its own.
+        return _stands_out(page, box, None)
+    if len(inside) != 1:
+        return False
+    (line,) = inside
+    lx, _ly, lw, lh = line.box
+    tolerance = 0.25 * lh
+    within = lx >= x - tolerance and lx + lw <= x + w + tolerance
+    return within and h >= 1.3 * lh and _stands_out(page, box, line.box)
+
+
+_BUTTON_CONTRAST = 24.0
+
+
+def _stands_out(
+    page: Page, box: tuple[int, int, int, int], text: tuple[int, int, int, int] | None
+) -> bool:
+    """A real button is filled in a colour of its own or drawn with a border; the rectangles that
+    noise or JPEG blocks make around a word are neither."""
+    image = page.image.astype(np.int16)
+    x, y, w, h = box
+    m = max(3, h // 6)
+    inner = image[y + m : y + h - m, x + m : x + w - m]
+    ring = np.concatenate(
+        [
+            image[max(0, y - 2 * m) : max(0, y - m), x : x + w].reshape(-1, 3),
+            image[y + h + m : y + h + 2 * m, x : x + w].reshape(-1, 3),
+        ]
+    )
+    if inner.size == 0 or ring.size == 0:
+        return False
+    keep = np.ones(inner.shape[:2], bool)
+    if text is not None:
+        tx, ty, tw, th = text
+        keep[max(0, ty - y - m) : ty - y - m + th, max(0, tx - x - m) : tx - x - m + tw] = False
+    if not keep.any():
+        return False
+    around = np.median(ring, axis=0)
+    fill = np.median(inner[keep].reshape(-1, 3), axis=0)
+    if float(np.abs(fill - around).max()) >= _BUTTON_CONTRAST:
+        return True
+    # Same fill as around it: a border must show near the top and bottom edges.
+    for edge in (y, y + h - 1):
+        rows = [image[row, x + m : x + w - m] for row in range(edge - 2, edge + 3)]
+        contrast = max(
+            float(np.abs(np.median(row, axis=0) - around).max()) for row in rows if row.size
+        )
+        if contrast < 1.5 * _BUTTON_CONTRAST:
+            return False
+    return True
+
+
+def lines_in(page: Page, box: tuple[int, int, int, int]) -> list[TextLine]:
+    """The text lines whose centre lies in ``box``."""
     x, y, w, h = box
     inside = []
     for line in page.lines:
@@ -129,10 +196,6 @@ def _lines_in(page: Page, box: tuple[int, int, int, int]) -> list[TextLine]:
         if x <= cx <= x + w and y <= cy <= y + h:
             inside.append(line)
     return inside
-
-
-def lines_in(page: Page, box: tuple[int, int, int, int]) -> list[TextLine]:
-    return _lines_in(page, box)
 
 
 def _find_control(page: Page, button_labels: Sequence[str]) -> Evidence | None:

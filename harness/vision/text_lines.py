@@ -41,6 +41,9 @@ class TextLine:
     glyphs: int
     polarity: str
     """``light`` (light text on a darker ground) or ``dark``."""
+    glyph_aspect: float = 0.6
+    """Median width / height of the glyphs: letters are 0.3-1; the dots of a focus rectangle or
+    the stripes of an icon are not."""
 
     @property
     def x(self) -> int:
@@ -109,7 +112,7 @@ def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) 
         )
         mask = ((strokes >= _MIN_CONTRAST) & (differs >= _MIN_CONTRAST // 2)).astype(np.uint8)
         glyphs = _glyph_boxes(mask, small.shape[0])
-        for box, height, count in _group(glyphs):
+        for box, height, count, aspect in _group(glyphs):
             x, y, w, h = box
             frame_box = (
                 ax + int(x / scale),
@@ -117,7 +120,7 @@ def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) 
                 max(1, round(w / scale)),
                 max(1, round(h / scale)),
             )
-            lines.append(TextLine(frame_box, height / scale, count, polarity))
+            lines.append(TextLine(frame_box, height / scale, count, polarity, aspect))
     return _drop_contained(sorted(lines, key=lambda line: (line.y, line.x)))
 
 
@@ -156,10 +159,10 @@ def _glyph_boxes(mask: np.ndarray, picture_lines: int) -> np.ndarray:
     return boxes[keep]
 
 
-def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int]]:
+def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
     """Glyph boxes joined into lines: first rows (glyphs whose centres share a band), then each
     row split where the gap or the glyph size jumps. Sorting keeps this near O(n log n)."""
-    found: list[tuple[Box, float, int]] = []
+    found: list[tuple[Box, float, int, float]] = []
     for row in _rows(glyphs):
         row = row[np.argsort(row[:, 0], kind="stable")].tolist()
         segment: list[list[int]] = []
@@ -169,7 +172,9 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int]]:
             x, _y, w, h = glyph
             if segment:
                 line_h = heights[len(heights) // 2]
-                if x - right > _GAP_FACTOR * max(line_h, h) or not 0.45 <= h / line_h <= 2.2:
+                gap = x - right
+                # A jump in size splits a line (an icon beside its text is no glyph of it).
+                if gap > _GAP_FACTOR * max(line_h, h) or not 0.45 <= h / line_h <= 2.2:
                     _emit(segment, heights, found)
                     segment, heights, right = [], [], 0
             segment.append(glyph)
@@ -193,15 +198,16 @@ def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
             rows[-1].append(index)
             # Sorted by centre, the band only grows down (descenders), by the middle half of
             # each glyph, so that one tall glyph does not chain the next row in.
-            band_bottom = max(band_bottom, y + 0.75 * h + 0.5)
+            band_bottom = max(band_bottom, y + 0.8 * h + 1)
             continue
         rows.append([index])
-        band_top, band_bottom = y + 0.25 * h, y + 0.75 * h + 0.5
+        # Wide enough that a word of x-height letters ("vance") joins one with ascenders.
+        band_top, band_bottom = y + 0.2 * h, y + 0.8 * h + 1
     return [glyphs[indices] for indices in rows]
 
 
 def _emit(
-    segment: list[list[int]], heights: list[int], found: list[tuple[Box, float, int]]
+    segment: list[list[int]], heights: list[int], found: list[tuple[Box, float, int, float]]
 ) -> None:
     if not segment:
         return
@@ -211,7 +217,15 @@ def _emit(
     y1 = max(g[1] + g[3] for g in segment)
     if len(segment) < 2 and x1 - x0 < 1.6 * (y1 - y0):
         return  # a lone blob the size of a letter: an icon, a dot, a badge
-    found.append(((x0, y0, x1 - x0, y1 - y0), float(heights[len(heights) // 2]), len(segment)))
+    aspects = sorted(g[2] / max(1, g[3]) for g in segment)
+    found.append(
+        (
+            (x0, y0, x1 - x0, y1 - y0),
+            float(heights[len(heights) // 2]),
+            len(segment),
+            aspects[len(aspects) // 2],
+        )
+    )
 
 
 def _drop_contained(lines: list[TextLine]) -> list[TextLine]:
@@ -219,8 +233,14 @@ def _drop_contained(lines: list[TextLine]) -> list[TextLine]:
     close lines, the holes of letters), the line with more glyphs is the text."""
     kept: list[TextLine] = []
     for line in sorted(lines, key=lambda item: (-item.glyphs, -item.glyph_height)):
-        if any(_overlap(line.box, other.box) > 0.5 for other in kept):
+        # Only the two polarities compete: lines of one mask do not share glyphs.
+        if any(
+            other.polarity != line.polarity and _overlap(line.box, other.box) > 0.5
+            for other in kept
+        ):
             continue
+        if line.glyphs == 1 and any(_overlap(other.box, line.box) > 0.8 for other in kept):
+            continue  # one blob around a line of text: a button's fill or a box, not text
         kept.append(line)
     return sorted(kept, key=lambda item: (item.y, item.x))
 

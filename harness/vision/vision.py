@@ -171,7 +171,9 @@ def _as_bgr(image: object) -> np.ndarray | None:
     if image.shape[0] < _MIN_SIDE or image.shape[1] < _MIN_SIDE:
         return None
     if image.dtype != np.uint8:
-        if not np.issubdtype(image.dtype, np.number) or np.issubdtype(image.dtype, np.complexfloating):
+        if not np.issubdtype(image.dtype, np.number) or np.issubdtype(
+            image.dtype, np.complexfloating
+        ):
             return None
         image = np.clip(np.nan_to_num(image), 0, 255).astype(np.uint8)
     if image.ndim == 2:
