@@ -72,8 +72,8 @@ def read_values(reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]) 
             values[name] = Value(" ".join(line.text for line in lines), tuple(lines))
             continue
         under = _under(hit.read, others, label_reads)
-        if under is not None:
-            values[name] = Value(under.text, (under,))
+        if under:
+            values[name] = Value(" ".join(piece.text for piece in under), tuple(under))
     return values
 
 
@@ -101,8 +101,9 @@ def _beside(label: ReadLine, others: Sequence[ReadLine]) -> list[ReadLine]:
 
 def _under(
     label: ReadLine, others: Sequence[ReadLine], label_reads: Sequence[ReadLine]
-) -> ReadLine | None:
-    """The line right under ``label`` in its column, unless another label comes first."""
+) -> list[ReadLine]:
+    """The line right under ``label`` in its column (with the pieces that follow it on that
+    row), unless another label comes first."""
     lx, ly, _lw, lh = label.box
     below = [
         other
@@ -110,12 +111,23 @@ def _under(
         if other is not label
         and other.box[1] >= ly + 0.6 * lh
         and other.box[1] - (ly + lh) <= 1.5 * lh
-        and abs(other.box[0] - lx) <= 2 * lh
     ]
-    nearest = min(below, key=lambda other: other.box[1], default=None)
-    if nearest is None or nearest in label_reads:
-        return None
-    return nearest
+    if not below:
+        return []
+    top = min(other.box[1] for other in below)
+    row = [other for other in below if other.box[1] <= top + 0.5 * lh]
+    first = min(row, key=lambda other: other.box[0])
+    if first in label_reads or abs(first.box[0] - lx) > 2 * lh:
+        return []
+    pieces = [first]
+    for other in sorted(row, key=lambda item: item.box[0]):
+        previous = pieces[-1].box
+        if other is first or other.box[0] < previous[0]:
+            continue
+        if other in label_reads or other.box[0] - (previous[0] + previous[2]) > 1.5 * previous[3]:
+            break
+        pieces.append(other)
+    return pieces
 
 
 def _continuation(

@@ -129,6 +129,12 @@ def _holds_a_label(page: Page, box: tuple[int, int, int, int]) -> bool:
     """A button is a box around one line with room to spare: not a tile (two lines), not the
     outline of a word (as tight as its text)."""
     x, y, w, h = box
+    for line in page.lines:
+        lx, ly, lw, lh = line.box
+        crosses = lx < x + w and x < lx + lw and ly < y + h and y < ly + lh
+        beyond = lx < x - 0.3 * lh or lx + lw > x + w + 0.3 * lh
+        if crosses and beyond and min(ly + lh, y + h) - max(ly, y) > 0.5 * lh:
+            return False  # the box cuts through a text line: a piece of a word, not a button
     # A "line" as large as the box is the button's own shape (a fill or a focus ring).
     inside = [
         line for line in lines_in(page, box) if line.box[3] < 0.77 * h or line.box[2] < 0.8 * w
@@ -141,9 +147,9 @@ def _holds_a_label(page: Page, box: tuple[int, int, int, int]) -> bool:
         return False
     (line,) = inside
     lx, _ly, lw, lh = line.box
-    tolerance = 0.25 * lh
-    within = lx >= x - tolerance and lx + lw <= x + w + tolerance
-    return within and h >= 1.3 * lh and _stands_out(page, box, line.box)
+    # A button has padding around its label on every side; a box hugging a word does not.
+    padded = lx >= x + 0.2 * lh and lx + lw <= x + w - 0.2 * lh and h >= 1.6 * lh
+    return padded and _stands_out(page, box, line.box)
 
 
 _BUTTON_CONTRAST = 24.0
@@ -169,9 +175,11 @@ def _stands_out(
     keep = np.ones(inner.shape[:2], bool)
     if text is not None:
         tx, ty, tw, th = text
-        keep[max(0, ty - y - m) : ty - y - m + th, max(0, tx - x - m) : tx - x - m + tw] = False
-    if not keep.any():
-        return False
+        pad = max(2, th // 4)  # the glyphs' anti-aliased edges and JPEG ringing
+        top, left = max(0, ty - y - m - pad), max(0, tx - x - m - pad)
+        keep[top : ty - y - m + th + pad, left : tx - x - m + tw + pad] = False
+    if keep.mean() < 0.25:
+        return False  # hardly any fill to see beside the text
     around = np.median(ring, axis=0)
     fill = np.median(inner[keep].reshape(-1, 3), axis=0)
     if float(np.abs(fill - around).max()) >= _BUTTON_CONTRAST:

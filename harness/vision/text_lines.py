@@ -121,7 +121,7 @@ def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) 
                 max(1, round(h / scale)),
             )
             lines.append(TextLine(frame_box, height / scale, count, polarity, aspect))
-    return _drop_contained(sorted(lines, key=lambda line: (line.y, line.x)))
+    return _merge_pieces(_drop_contained(sorted(lines, key=lambda line: (line.y, line.x))))
 
 
 def _background(grey: np.ndarray) -> np.ndarray:
@@ -243,6 +243,36 @@ def _drop_contained(lines: list[TextLine]) -> list[TextLine]:
             continue  # one blob around a line of text: a button's fill or a box, not text
         kept.append(line)
     return sorted(kept, key=lambda item: (item.y, item.x))
+
+
+def _merge_pieces(lines: list[TextLine]) -> list[TextLine]:
+    """Pieces of one line that grouping split (at a dot too small to be a glyph, at a JPEG
+    blotch) are joined: same row, same size, a gap no wider than a word space."""
+    merged: list[TextLine] = []
+    for line in sorted(lines, key=lambda item: item.x):
+        for index, other in enumerate(merged):
+            size = max(other.glyph_height, line.glyph_height)
+            same_row = _row_share(other.box, line.box) >= 0.6
+            same_size = 0.6 <= line.glyph_height / max(1e-6, other.glyph_height) <= 1.6
+            gap = line.x - other.right
+            if other.polarity == line.polarity and same_row and same_size and -2 <= gap <= 0.6 * size:
+                x0, y0 = min(other.x, line.x), min(other.y, line.y)
+                x1, y1 = max(other.right, line.right), max(other.bottom, line.bottom)
+                merged[index] = TextLine(
+                    (x0, y0, x1 - x0, y1 - y0),
+                    max(other.glyph_height, line.glyph_height),
+                    other.glyphs + line.glyphs,
+                    other.polarity,
+                )
+                break
+        else:
+            merged.append(line)
+    return sorted(merged, key=lambda item: (item.y, item.x))
+
+
+def _row_share(a: Box, b: Box) -> float:
+    top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
+    return max(0, bottom - top) / max(1, min(a[3], b[3]))
 
 
 def _overlap(a: Box, b: Box) -> float:
