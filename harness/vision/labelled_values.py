@@ -85,7 +85,9 @@ def _beside(label: ReadLine, others: Sequence[ReadLine]) -> list[ReadLine]:
         (
             other
             for other in others
-            if other.box[0] >= lx + lw - 0.5 * lh and _row_overlap(label.box, other.box) >= 0.5
+            if other.box[0] >= lx + lw - 0.5 * lh
+            and _row_overlap(label.box, other.box) >= 0.5
+            and any(char.isalnum() for char in other.text)  # not the label's colon
         ),
         key=lambda other: other.box[0],
     )
