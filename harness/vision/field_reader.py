@@ -71,10 +71,12 @@ class FieldReader:
 
     def _reads(self, page: Page, decision: Decision, qr_box: Box | None) -> list[ReadLine]:
         """Every line except the title and what lies on the QR code (its modules are not text)."""
+        titles = [line.box for line in decision.title_lines]
         lines = [
             line
             for line in page.lines
             if line not in decision.title_lines
+            and not any(_inside(line.box, title) for title in titles)  # debris on the title
             and (qr_box is None or not _inside(line.box, qr_box))
         ]
         return [read for read in page.read_all(lines) if read.text]
@@ -201,6 +203,13 @@ class FieldReader:
             page.extras["qr"] = decode_qr(page.image)
         result = page.extras["qr"]
         return result if isinstance(result, QrResult) else None
+
+
+def _glyphs_fit(read: ReadLine, label: str) -> bool:
+    """A line that is a label has about as many glyphs as the label has letters (OCR can read
+    "No" into a blotch of many glyphs, or into one blob)."""
+    letters = sum(char.isalnum() for char in label)
+    return 2 <= read.line.glyphs and 0.5 * letters <= read.line.glyphs <= 1.6 * letters + 1
 
 
 def _inside(inner: Box, outer: Box) -> bool:

@@ -84,7 +84,11 @@ def reduce(image_bgr: np.ndarray, scale: float) -> np.ndarray:
 def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) -> list[TextLine]:
     """``detect_lines`` on a frame already reduced by ``scale`` (shared with the other steps
     that work on a small copy); ``area`` and the lines are in full-frame pixels."""
-    ax, ay, aw, ah = area if area is not None else (0, 0, round(small_bgr.shape[1] / scale), round(small_bgr.shape[0] / scale))
+    ax, ay, aw, ah = (
+        area
+        if area is not None
+        else (0, 0, round(small_bgr.shape[1] / scale), round(small_bgr.shape[0] / scale))
+    )
     x0, y0 = int(ax * scale), int(ay * scale)
     x1, y1 = round((ax + aw) * scale), round((ay + ah) * scale)
     small = small_bgr[y0:y1, x0:x1]
@@ -108,7 +112,9 @@ def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) 
         # the gaps between light lines would read as dark text (and the holes of dark letters
         # as light text).
         differs = (
-            cv2.subtract(grey, background) if polarity == "light" else cv2.subtract(background, grey)
+            cv2.subtract(grey, background)
+            if polarity == "light"
+            else cv2.subtract(background, grey)
         )
         mask = ((strokes >= _MIN_CONTRAST) & (differs >= _MIN_CONTRAST // 2)).astype(np.uint8)
         glyphs = _glyph_boxes(mask, small.shape[0])
@@ -255,7 +261,12 @@ def _merge_pieces(lines: list[TextLine]) -> list[TextLine]:
             same_row = _row_share(other.box, line.box) >= 0.6
             same_size = 0.6 <= line.glyph_height / max(1e-6, other.glyph_height) <= 1.6
             gap = line.x - other.right
-            if other.polarity == line.polarity and same_row and same_size and -2 <= gap <= 0.6 * size:
+            if (
+                other.polarity == line.polarity
+                and same_row
+                and same_size
+                and -2 <= gap <= 0.6 * size
+            ):
                 x0, y0 = min(other.x, line.x), min(other.y, line.y)
                 x1, y1 = max(other.right, line.right), max(other.bottom, line.bottom)
                 merged[index] = TextLine(
