@@ -209,7 +209,7 @@ def _glyphs_fit(read: ReadLine, label: str) -> bool:
     """A line that is a label has about as many glyphs as the label has letters (OCR can read
     "No" into a blotch of many glyphs, or into one blob)."""
     letters = sum(char.isalnum() for char in label)
-    return 2 <= read.line.glyphs and 0.5 * letters <= read.line.glyphs <= 1.6 * letters + 1
+    return read.line.glyphs >= 2 and 0.5 * letters <= read.line.glyphs <= 1.6 * letters + 1
 
 
 def _inside(inner: Box, outer: Box) -> bool:
