@@ -46,6 +46,11 @@ class UnknownScreen(RigError):
     """
 
 
+class VisionError(RigError):
+    """Vision itself failed (an OCR engine crashed, a decoder library is missing), as opposed to
+    a frame it could not recognise (that is the state ``unknown``, not an error)."""
+
+
 class Interrupted(RigError):
     """The run was stopped from outside (Ctrl-C, SIGTERM) before it finished."""
 

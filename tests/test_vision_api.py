@@ -1,5 +1,7 @@
-"""The public API the flow uses: Vision.classify / observe never raise for an image, construction
-raises ConfigError for bad definitions, and ``harness inspect`` prints what vision sees."""
+"""The public API the flow uses: Vision.classify / observe never raise for an image (a strange
+one is unknown) but do raise VisionError when vision itself fails, construction raises
+ConfigError for bad definitions and VisionError for a missing engine, counters count, and
+``harness inspect`` prints what vision sees."""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ import numpy as np
 import pytest
 
 from harness.cli.main import main
-from harness.errors import ConfigError
+from harness.errors import ConfigError, RigError, VisionError
 from harness.sim.model.samples import view_for
 from harness.sim.render.bgr import render_bgr
 from harness.vision import Observation, ScreenState, Vision
+from harness.vision.ocr_engine import Recognised, engine_by_name
+from harness.vision.ocr_tesseract import TesseractEngine
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +113,56 @@ def test_inspect_names_an_unreadable_image(tmp_path: Path, capsys) -> None:
     broken.write_bytes(b"not a png")
     assert main(["inspect", str(broken)]) == 3
     assert str(broken) in capsys.readouterr().err
+
+
+class _CrashingEngine:
+    """An engine whose recognition breaks (a crashed OCR library): vision must not call the
+    frame unknown."""
+
+    name = "crashing"
+
+    def recognise(self, line_gray: np.ndarray) -> Recognised:
+        raise RuntimeError("engine crashed")
+
+    def detect(self, image_bgr: np.ndarray) -> list[tuple[int, int, int, int]]:
+        raise NotImplementedError
+
+
+def test_an_engine_failure_is_a_vision_error_not_unknown() -> None:
+    vision = Vision(ocr_engine=_CrashingEngine())
+    image = render_bgr(view_for("esp", 10), (1024, 768))
+    with pytest.raises(VisionError, match="engine crashed"):
+        vision.classify(image)
+    # A strange image is still just unknown, engine or not.
+    assert vision.classify(np.zeros((8, 8, 3), np.uint8)).state is ScreenState.UNKNOWN
+
+
+def test_engines_by_name_and_missing_parts_named() -> None:
+    assert engine_by_name("tesseract").name == "tesseract"
+    with pytest.raises(ConfigError, match="unknown OCR engine 'nope'"):
+        Vision(ocr_engine="nope")
+    with pytest.raises(VisionError, match=r"tessdata xx\.traineddata not found.*tesseract-ocr-xx"):
+        TesseractEngine(language="xx")
+    assert issubclass(VisionError, RigError)
+
+
+def test_counters_count_frames_ocr_calls_and_cpu(vision: Vision) -> None:
+    before = vision.stats
+    image = render_bgr(view_for("configuration", 10), (1366, 768))
+    vision.classify(image)
+    vision.observe(image)  # the same frame: its classification is reused
+    after = vision.stats
+    assert after.frames_classified == before.frames_classified + 2
+    assert after.frames_observed == before.frames_observed + 1
+    assert after.ocr_calls > before.ocr_calls
+    assert after.cpu_s > before.cpu_s
+    assert set(after.to_dict()) == {"frames_classified", "frames_observed", "ocr_calls", "cpu_s"}
+
+
+def test_evidence_says_which_text_was_found_where(vision: Vision) -> None:
+    image = render_bgr(view_for("esp", 11), (1920, 1080))
+    observation = vision.classify(image)
+    title = next(item for item in observation.evidence if item.rule.endswith(":title"))
+    assert "Setting up your device for work" in title.detail
+    x, y, w, h = title.box
+    assert 0 <= x < 1920 and 0 <= y < 1080 and w > 200 and h > 10

@@ -8,7 +8,7 @@ import numpy as np
 
 from harness.vision import ScreenState, Vision
 from harness.vision.colour import result_colour, share_in_range
-from harness.vision.definitions import ColourRule
+from harness.vision.definition_model import ColourRule
 
 
 def solid(bgr: tuple[int, int, int], size: tuple[int, int] = (640, 480)) -> np.ndarray:
@@ -42,7 +42,7 @@ def test_unsaturated_and_blue_frames_are_neither() -> None:
 
 
 def test_red_hue_range_wraps_through_zero() -> None:
-    rule = ColourRule("red", (0, 0, 1, 1), (170, 110, 40), (8, 255, 255))
+    rule = ColourRule(name="red", hsv_min=(170, 110, 40), hsv_max=(8, 255, 255))
     hsv = cv2.cvtColor(solid((60, 0, 200)), cv2.COLOR_BGR2HSV)  # hue about 172
     assert share_in_range(hsv, rule) == 1.0
     hsv = cv2.cvtColor(solid((0, 30, 200)), cv2.COLOR_BGR2HSV)  # hue about 4
@@ -51,16 +51,24 @@ def test_red_hue_range_wraps_through_zero() -> None:
 
 def _result_like(background: tuple[int, int, int]) -> np.ndarray:
     image = solid(background, (1280, 720))
-    cv2.putText(
-        image,
-        "Windows Autopilot Configuration",
-        (170, 150),
-        cv2.FONT_HERSHEY_SIMPLEX,
-        1.6,
-        (255, 255, 255),
-        3,
-        cv2.LINE_AA,
-    )
+    lines = [
+        ("Windows Autopilot Configuration", (170, 150), 1.6, 3),
+        ("Organization:", (300, 300), 0.9, 2),
+        ("Contoso", (800, 300), 0.9, 2),
+        ("Deployment profile:", (300, 360), 0.9, 2),
+        ("Autopilot", (800, 360), 0.9, 2),
+    ]
+    for text, origin, size, thickness in lines:
+        cv2.putText(
+            image,
+            text,
+            origin,
+            cv2.FONT_HERSHEY_SIMPLEX,
+            size,
+            (255, 255, 255),
+            thickness,
+            cv2.LINE_AA,
+        )
     return image
 
 

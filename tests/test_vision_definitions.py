@@ -17,15 +17,15 @@ SHIPPED = default_screens_dir()
 MINIMAL = """\
 windows: 10
 language: en-US
+looks:
+  green:
+    - {name: green, hsv_min: [55, 120, 50], hsv_max: [90, 255, 200]}
 screens:
   w10-success:
     state: success
-    layout:
-      title: [0.05, 0.03, 0.9, 0.2]
-    colours:
-      - {name: green, region: [0, 0.2, 1, 0.6], hsv_min: [55, 120, 50], hsv_max: [90, 255, 200]}
-    anchors:
-      - {text: "Windows Autopilot Configuration", region: title}
+    titles: ["Windows Autopilot Configuration"]
+    look: green
+    needs: {labels: 2}
 """
 
 
@@ -55,38 +55,30 @@ def test_minimal_file_loads_with_defaults(tmp_path: Path) -> None:
     definitions = load_definitions(write(tmp_path, MINIMAL), windows=10)
     (screen,) = definitions.screens
     assert screen.state is ScreenState.SUCCESS
-    assert screen.anchors[0].region == (0.05, 0.03, 0.9, 0.2)
-    assert screen.anchors[0].tolerance == 0.2
+    assert screen.titles == ("Windows Autopilot Configuration",)
+    assert screen.title_tolerance == 0.2
     assert screen.colours[0].min_share == 0.5
-    assert screen.min_anchors == 1
+    assert screen.needs.labels == 2 and not screen.needs.or_qr
 
 
 @pytest.mark.parametrize(
     ("change", "key", "expected"),
     [
-        (("windows: 10", "windows: 12"), "windows", "expected 10 or 11"),
-        (("state: success", "state: green"), "screens.w10-success.state", "expected one of"),
-        (
-            ("region: [0, 0.2, 1, 0.6]", "region: [0, 0.2, 1.5, 0.6]"),
-            "screens.w10-success.colours[0].region",
-            "fractions of the picture",
-        ),
+        (("windows: 10", "windows: 12"), "windows", "expected 10 or 11, found 12"),
+        (("state: success", "state: green"), "screens.w10-success.state", "expected "),
         (
             ("hsv_min: [55, 120, 50]", "hsv_min: [255, 120, 50]"),
-            "screens.w10-success.colours[0].hsv_min",
-            "OpenCV HSV",
+            "looks.green[0].hsv_min[0]",
+            "less than or equal to 179",
         ),
+        (("look: green", "look: blue"), "screens.w10-success.look", "defined under `looks`"),
+        (("    titles:", "    title:"), "screens.w10-success.title", "unknown key 'title'"),
         (
-            ("region: title}", "region: fields}"),
-            "screens.w10-success.anchors[0].region",
-            "does not define",
+            ('titles: ["Windows Autopilot Configuration"]', 'titles: [""]'),
+            "screens.w10-success.titles[0]",
+            "at least 1 character",
         ),
-        (("    anchors:", "    anchor:"), "screens.w10-success.anchor", "unknown key"),
-        (
-            ('text: "Windows Autopilot Configuration"', 'text: ""'),
-            "screens.w10-success.anchors[0].text",
-            "non-empty string",
-        ),
+        (("needs: {labels: 2}", "needs: {labels: 9}"), "screens.w10-success.needs.labels", "4"),
     ],
 )
 def test_mistakes_name_file_key_and_expectation(
@@ -98,8 +90,16 @@ def test_mistakes_name_file_key_and_expectation(
     with pytest.raises(ConfigError) as caught:
         load_definitions(base, windows=10)
     assert caught.value.key == key
-    assert caught.value.source == str(base / "win10" / "en-US.yaml")
+    assert str(caught.value).startswith(str(base / "win10" / "en-US.yaml"))
     assert expected in str(caught.value)
+
+
+def test_fractional_regions_are_no_longer_part_of_the_format(tmp_path: Path) -> None:
+    old_style = MINIMAL.replace(
+        "    look: green\n", "    look: green\n    layout: {title: [0, 0, 1, 0.3]}\n"
+    )
+    with pytest.raises(ConfigError, match="unknown key 'layout'"):
+        load_definitions(write(tmp_path, old_style), windows=10)
 
 
 def test_yaml_syntax_error_names_the_file(tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def test_bad_failure_code_table(tmp_path: Path) -> None:
     (base / "failure-codes.yaml").write_text(
         "codes:\n  - {code: '0x80180014', category: broken}\n", encoding="utf-8"
     )
-    with pytest.raises(ConfigError, match="expected one of") as caught:
+    with pytest.raises(ConfigError, match="'tpm-attestation'") as caught:
         load_definitions(base, windows=10)
     assert caught.value.key == "codes[0].category"
 
@@ -135,5 +135,5 @@ def test_a_lab_adds_a_language_without_code(tmp_path: Path) -> None:
     (tmp_path / "screens" / "win10" / "de-DE.yaml").write_text(german, encoding="utf-8")
     definitions = load_definitions(tmp_path / "screens", windows=10, language="de-DE")
     esp = next(d for d in definitions.screens if d.state is ScreenState.ESP)
-    assert esp.anchors[0].text == "Gerät wird für die Arbeit eingerichtet"
+    assert esp.titles[0] == "Gerät wird für die Arbeit eingerichtet"
     assert esp.language == "de-DE"

@@ -1,10 +1,10 @@
-"""The active picture inside black bars or a dark bezel, and the regions measured from it."""
+"""The active picture inside black bars or a dark bezel."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from harness.vision.picture_area import find_picture_area, region_box
+from harness.vision.picture_area import find_picture_area
 
 BLUE = (117, 66, 0)  # BGR of the Windows 10 OOBE blue
 
@@ -38,7 +38,3 @@ def test_a_small_logo_on_black_is_not_taken_for_the_picture() -> None:
     image = np.zeros((768, 1024, 3), np.uint8)
     image[330:430, 460:560] = (200, 200, 200)
     assert find_picture_area(image) == (0, 0, 1024, 768)
-
-
-def test_regions_are_fractions_of_the_area() -> None:
-    assert region_box((100, 50, 800, 600), (0.5, 0.5, 0.25, 0.1)) == (500, 350, 200, 60)

@@ -9,9 +9,11 @@ from harness.vision.definitions import default_screens_dir, load_failure_codes
 from harness.vision.elapsed import parse_elapsed
 from harness.vision.error_codes import categorise, extract_codes
 from harness.vision.esp_reader import parse_esp
-from harness.vision.fuzzy import best_substring_match
-from harness.vision.labelled_values import find_value
+from harness.vision.fuzzy import best_substring_match, match_prefix, title_similarity
+from harness.vision.labelled_values import read_values
 from harness.vision.observation import FailureCategory
+from harness.vision.ocr import ReadLine
+from harness.vision.text_lines import TextLine
 
 TABLE = load_failure_codes(default_screens_dir() / "failure-codes.yaml")
 
@@ -23,6 +25,11 @@ TABLE = load_failure_codes(default_screens_dir() / "failure-codes.yaml")
         ("1 h 5 min", 3900),
         ("0h9min", 540),
         ("Oh 9min", 540),  # OCR reads the zero as a letter O
+        ("0 h 0 min", 0),  # no time at all is 0 s, not "no elapsed time"
+        ("Oh Omin", 0),
+        ("OhOmin", 0),
+        ("0h9min", 540),
+        ("0 h 9min", 540),
         ("1:05:09", 3909),
         ("09:30", 570),
         ("12 minutes", 720),
@@ -91,15 +98,80 @@ def test_fuzzy_match_tolerates_ocr_slips_and_wrapped_titles() -> None:
     assert best_substring_match("Something went wrong", "What would you like to do?")[0] < 0.6
 
 
-def test_labelled_values_on_one_line_or_the_next() -> None:
-    groups = [["Organization:"], ["Deployment profile:"], ["Assigned user:"]]
-    one_line = ["ee Organization: Contoso Ltd", "Deployment profi1e: Autopilot Pre-provisioning"]
-    assert find_value(one_line, groups[0], groups) == "Contoso Ltd"
-    assert find_value(one_line, groups[1], groups) == "Autopilot Pre-provisioning"
-    assert find_value(one_line, groups[2], groups) is None
-    two_lines = ["Organization:", "Contoso", "Assigned user:", "Deployment profile:", "X"]
-    assert find_value(two_lines, groups[0], groups) == "Contoso"
-    assert find_value(two_lines, groups[2], groups) is None  # the next line is another label
+def _read(text: str, x: int, y: int, w: int = 0, h: int = 24) -> ReadLine:
+    width = w or 14 * len(text)
+    return ReadLine(TextLine((x, y, width, h), h * 0.7, len(text), "light"), text, 0.9)
+
+
+LABELS = {
+    "organization": ["Organization:"],
+    "profile": ["Deployment profile:"],
+    "user": ["Assigned user:"],
+    "elapsed": ["Elapsed time:"],
+}
+
+
+def test_label_and_value_on_one_line_with_ocr_slips() -> None:
+    reads = [
+        _read("ee Organization: Contoso Ltd", 100, 100),
+        _read("Deployment profi1e: Autopilot Pre-provisioning", 100, 140),
+        _read("Assignedusen:UserDrivenAADAdmin", 100, 180),
+    ]
+    values = read_values(reads, LABELS)
+    assert values["organization"].text == "Contoso Ltd"
+    assert values["profile"].text == "Autopilot Pre-provisioning"
+    assert values["user"].text == "UserDrivenAADAdmin"  # spaces lost by OCR: still the label
+    assert "elapsed" not in values
+
+
+def test_two_columns_value_beside_the_label_and_a_wrapped_value() -> None:
+    reads = [
+        _read("Organization:", 100, 100, 180),
+        _read("Contoso", 700, 100, 110),
+        _read("Deployment profile:", 100, 150, 260),
+        _read("User Driven", 650, 150, 160),
+        _read("AAD Admin", 660, 180, 150),  # the profile wraps under its value
+        _read("Assigned user:", 100, 220, 200),
+        _read("adele@contoso.com", 560, 220, 250),
+        _read("Elapsed time:", 100, 270, 190),
+        _read("0 h 0 min", 680, 270, 130),
+    ]
+    values = read_values(reads, LABELS)
+    assert values["organization"].text == "Contoso"
+    assert values["profile"].text == "User Driven AAD Admin"
+    assert values["user"].text == "adele@contoso.com"  # not the wrapped profile line
+    assert values["elapsed"].text == "0 h 0 min"
+
+
+def test_value_under_its_label_stops_at_the_next_label() -> None:
+    reads = [
+        _read("Organization:", 100, 100, 180),
+        _read("Contoso", 100, 130, 110),
+        _read("Assigned user:", 100, 180, 200),
+        _read("Deployment profile:", 100, 210, 260),
+        _read("Autopilot", 100, 240, 140),
+    ]
+    values = read_values(reads, LABELS)
+    assert values["organization"].text == "Contoso"
+    assert "user" not in values  # the next line is another label
+    assert values["profile"].text == "Autopilot"
+
+
+def test_labels_and_titles_tolerate_lost_spaces_and_curly_quotes() -> None:
+    assert match_prefix("Deploymentprofile:Autopilot", "Deployment profile:") == (1.0, "Autopilot")
+    assert match_prefix("Organization:", "Organization:")[1] == ""
+    assert (
+        title_similarity(
+            "Let’s start with region. Is this right?", "Let's start with region. Is this right?"
+        )
+        == 1.0
+    )
+    assert title_similarity("SettingupyourdeviceforWork", "Setting up your device for work") > 0.95
+    # A title that contains most words of another is still another title.
+    assert (
+        title_similarity("How would you like to set up this\ndevice?", "What would you like to do?")
+        < 0.7
+    )
 
 
 def test_esp_lines_become_phases_steps_and_codes() -> None:

@@ -3,7 +3,8 @@
 Prints, per image, the state, confidence, fields, QR payload and evidence; with ``--json`` one
 JSON document: a list of objects with the keys ``image``, ``state``, ``confidence``, ``windows``,
 ``fields``, ``qr``, ``evidence`` and ``candidates``. An unreadable image is a usage error (exit 3)
-naming the file.
+naming the file; a missing OCR engine is a rig error (exit 2). Evidence says which text was
+found where (boxes in frame pixels).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 import cv2
 
-from harness.errors import ConfigError
+from harness.cli.main import EXIT_ERROR
+from harness.errors import ConfigError, RigError
 from harness.vision import Observation, Vision
 
 
@@ -33,6 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--screens-dir", type=Path, help="screen definitions (default: fixtures/screens)"
     )
     parser.add_argument("--language", default="en-US", help="definition language (en-US)")
+    parser.add_argument(
+        "--ocr", default="tesseract", metavar="ENGINE", help="OCR engine (tesseract, rapidocr)"
+    )
     parser.set_defaults(handler=run_inspect)
 
 
@@ -45,11 +50,14 @@ def run_inspect(args: argparse.Namespace) -> int:
                 "cannot read this image file (missing or not an image)", source=str(path)
             )
         images.append((path, image))
-    vision = Vision(args.screens_dir, windows=args.windows, language=args.language)
-    results = []
-    for path, image in images:
-        observation = vision.observe(image)
-        results.append((path, observation))
+    try:
+        vision = Vision(
+            args.screens_dir, windows=args.windows, language=args.language, ocr_engine=args.ocr
+        )
+        results = [(path, vision.observe(image)) for path, image in images]
+    except RigError as problem:  # a missing OCR engine or zbar, a crashed engine
+        print(f"harness: {problem}", file=sys.stderr)
+        return EXIT_ERROR
     if args.json:
         print(json.dumps([_as_json(path, obs) for path, obs in results], indent=2))
     else:
@@ -82,7 +90,8 @@ def _as_text(path: Path, observation: Observation) -> str:
     if qr:
         out.append(f"  qr: ztd_id={qr.get('ztd_id')} raw={qr.get('raw')!r} error={qr.get('error')}")
     for item in data["evidence"]:
-        out.append(f"  evidence {item['rule']} {item['score']}: {item['detail']}")
+        where = f" at {tuple(item['box'])}" if item.get("box") else ""
+        out.append(f"  evidence {item['rule']} {item['score']}: {item['detail']}{where}")
     for item in data["candidates"]:
         out.append(f"  candidate {item['state']} {item['score']} ({item['definition']})")
     return "\n".join(out) + "\n"

@@ -12,6 +12,7 @@ from harness.vision.observation import (
     QrResult,
     ScreenState,
 )
+from harness.vision.stats import VisionStats
 from harness.vision.vision import Vision
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "QrResult",
     "ScreenState",
     "Vision",
+    "VisionStats",
 ]

@@ -16,7 +16,7 @@ import numpy as np
 
 from harness.vision.fuzzy import normalise, similarity
 from harness.vision.observation import Button
-from harness.vision.ocr import OcrLine
+from harness.vision.ocr import ReadLine as OcrLine
 
 Box = tuple[int, int, int, int]
 _LABEL_SIMILARITY = 0.75

@@ -1,191 +1,235 @@
-"""Which screen is this: blank check, colour rules, then OCR of the anchor regions (usually just
-the title), then needles. Cheap by design: colour statistics on a 320-pixel-wide thumbnail rule
-out most definitions before any OCR runs, and each anchor region is read once, downscaled."""
+"""Which screen is this: decided from what is written and how it is laid out, never from where.
+
+1. The look: each definition's colour rules over the content (where the text is).
+2. The title: the largest text lines near the top of the content are read, best first (a
+   wrapped heading with its next line), and compared with every definition's titles as whole
+   headings.
+3. The structure: a matching title and look are not enough for a screen the flow acts on; its
+   ``needs`` (tile, labels or QR code) must be found too.
+4. Screens without titles (any OOBE page) pass on their look and structure when no titled screen
+   did. Anything else is ``unknown``: unknown beats wrong.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-import numpy as np
-
-from harness.vision import frames
-from harness.vision.colour import score_rule, small_hsv
-from harness.vision.definitions import DefinitionSet, Region, ScreenDefinition
-from harness.vision.fuzzy import best_substring_match
+from harness.vision.colour import content_hsv, rule_passes, share_in_range
+from harness.vision.definitions import DefinitionSet, ScreenDefinition
+from harness.vision.fuzzy import title_similarity
 from harness.vision.needles import NeedleSet
 from harness.vision.observation import Candidate, Evidence, Observation, ScreenState
-from harness.vision.ocr import OcrLine, TextReader
-from harness.vision.picture_area import Box, crop, find_picture_area, region_box
+from harness.vision.page import Page
+from harness.vision.structure import check_needs
+from harness.vision.text_lines import TextLine
 
-_MAX_UPSCALE = 1.5
-_COLOUR_WEIGHT = 0.3
-_RESCORED_WHEN_UNKNOWN = 3
+MAX_TITLE_READS = 3
+_LOOK_WEIGHT = 0.3
 
 
 @dataclass
-class Looked:
-    """What classification saw, kept so that field extraction does not read it again."""
+class Decision:
+    """What classification found, kept for field extraction."""
 
-    area: Box
-    ocr: dict[tuple[Region, int, int], list[OcrLine]] = field(default_factory=dict)
     definition: ScreenDefinition | None = None
+    title: str | None = None
+    """The canonical title that matched."""
+    title_lines: list[TextLine] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Scored:
-    definition: ScreenDefinition
-    score: float
+@dataclass
+class _Look:
     passed: bool
-    evidence: tuple[Evidence, ...]
+    score: float
+    evidence: list[Evidence]
 
 
 class ScreenClassifier:
-    def __init__(self, definitions: DefinitionSet, reader: TextReader, needles: NeedleSet) -> None:
+    def __init__(self, definitions: DefinitionSet, needles: NeedleSet, language: str) -> None:
         self.definitions = definitions
-        self.reader = reader
         self.needles = needles
+        self.language = language
 
-    def classify(self, image: np.ndarray) -> tuple[Observation, Looked]:
-        area = find_picture_area(image)
-        looked = Looked(area)
-        picture = crop(image, area)
-        blank = frames.blank_kind(picture)
-        if blank is None and picture.shape[:2] == image.shape[:2]:
-            # A black picture inside a grey bezel: the bezel is the only "content". frames'
-            # active_area strips borders by the corner colour, which finds that bezel.
-            blank = frames.blank_kind(crop(image, frames.active_area(image)))
-        if blank is not None:
-            evidence = Evidence(f"blank:{blank}", 1.0, f"frames.blank_kind says {blank}", area)
-            return Observation(ScreenState.BLACK, 0.95, evidence=(evidence,)), looked
-        hsv = small_hsv(picture)
-        scored = [
-            self._score(definition, image, hsv, looked) for definition in self.definitions.screens
-        ]
-        scored.sort(key=lambda item: (item.passed, item.score), reverse=True)
-        candidates = tuple(
-            Candidate(item.definition.state, round(item.score, 3), item.definition.name)
-            for item in scored[:3]
-        )
-        best = scored[0] if scored else None
-        if best is not None and not best.passed:
-            # Nothing matched: read the anchors of every definition anyway, so that the closest
-            # candidates say "right words, wrong colours" (or the reverse) for whoever debugs it.
-            # Only the best few by colour, so that an unknown frame stays cheap too.
-            scored = [
-                self._score(item.definition, image, hsv, looked, always_read=True)
-                for item in scored[:_RESCORED_WHEN_UNKNOWN]
-            ] + scored[_RESCORED_WHEN_UNKNOWN:]
-            scored.sort(key=lambda item: item.score, reverse=True)
-            candidates = tuple(
-                Candidate(item.definition.state, round(item.score, 3), item.definition.name)
-                for item in scored[:3]
-            )
-            best = scored[0]
-        if best is None or not best.passed:
-            evidence = best.evidence if best else ()
-            return (
-                Observation(ScreenState.UNKNOWN, 0.0, evidence=evidence, candidates=candidates),
-                looked,
-            )
-        looked.definition = best.definition
-        runner_up = next((item for item in scored[1:] if item.passed), None)
-        confidence = best.score
-        if runner_up is not None and runner_up.definition.state is not best.definition.state:
-            # Two different screens both matched: be honest about the doubt.
-            confidence = max(0.0, best.score - runner_up.score) + 0.5 * best.score
-        observation = Observation(
-            best.definition.state,
-            round(min(1.0, confidence), 3),
-            windows=best.definition.windows,
-            evidence=best.evidence,
-            candidates=candidates[1:] if confidence < 0.6 else (),
-        )
-        return observation, looked
+    def classify(self, page: Page) -> tuple[Observation, Decision]:
+        looks = self._looks(page)
+        titled = [d for d in self.definitions.screens if d.titles]
+        best_title: dict[str, tuple[float, str, list[TextLine]]] = {}
+        failed: list[Evidence] = []
+        titled_look_passed = False  # a flow title in its look: never call it another page
+        for line in page.title_candidates()[:MAX_TITLE_READS]:
+            # A heading may wrap: the line alone and with the line under it are both tried
+            # (the line under a one-line title is often a subheading of about its size).
+            headings = [[line]]
+            following = page.continuation(line)
+            if following is not None:
+                headings.append([line, following])
+            matched = []
+            for definition in titled:
+                best: tuple[float, str, list[TextLine], str] | None = None
+                for heading in headings:
+                    text = "\n".join(page.read(part).text for part in heading)
+                    score, title = _best_title(definition, text)
+                    if best is None or score > best[0]:
+                        best = (score, title, heading, text)
+                if best is None:
+                    continue
+                score, title, heading, text = best
+                if score > best_title.get(definition.name, (0.0,))[0]:
+                    best_title[definition.name] = (score, title, heading)
+                if score >= 1.0 - definition.title_tolerance:
+                    matched.append((score, definition, title, heading, text))
+            for score, definition, title, heading, text in sorted(matched, key=lambda m: -m[0]):
+                look = looks[definition.name]
+                if not look.passed:
+                    failed.append(_title_evidence(definition, score, title, text, heading))
+                    continue
+                titled_look_passed = True
+                labels = self._labels(definition)
+                ok, structure = check_needs(page, definition.needs, heading, labels)
+                title_evidence = _title_evidence(definition, score, title, text, heading)
+                if not ok:
+                    failed.extend([title_evidence, *structure])
+                    continue
+                confidence = 0.6 * score + _LOOK_WEIGHT * look.score + 0.1
+                evidence = [title_evidence, *look.evidence, *structure]
+                return self._passed(definition, confidence, evidence, title, heading)
+        needle = self._needle(page, looks)
+        if needle is not None:
+            return needle
+        for definition in self.definitions.screens:
+            if titled_look_passed or definition.titles or not looks[definition.name].passed:
+                continue
+            ok, structure = check_needs(page, definition.needs, [], self._labels(definition))
+            if ok:
+                look = looks[definition.name]
+                evidence = [*look.evidence, *structure]
+                return self._passed(definition, 0.3 + 0.4 * look.score, evidence, None, [])
+        return self._unknown(page, looks, best_title, failed)
 
-    def _score(
+    def _passed(
         self,
         definition: ScreenDefinition,
-        image: np.ndarray,
-        hsv: np.ndarray,
-        looked: Looked,
-        *,
-        always_read: bool = False,
-    ) -> _Scored:
-        evidence: list[Evidence] = []
-        colour_parts: list[float] = []
-        colour_ok = True
-        for rule in definition.colours:
-            result = score_rule(hsv, rule)
-            colour_ok = colour_ok and result.passed
-            fraction = min(1.0, result.share / rule.min_share) if rule.min_share > 0 else 1.0
-            colour_parts.append(fraction if result.share <= rule.max_share else 0.0)
-            evidence.append(
-                Evidence(
-                    f"{definition.name}:colour:{rule.name}",
-                    round(result.share, 3),
-                    f"share {result.share:.2f}, needs {rule.min_share:.2f}..{rule.max_share:.2f}",
-                    region_box(looked.area, rule.region),
-                )
-            )
-        colour_score = sum(colour_parts) / len(colour_parts) if colour_parts else 1.0
-        if not colour_ok and not always_read:
-            # Not the right colours: skip OCR, this definition cannot match.
-            return _Scored(definition, _COLOUR_WEIGHT * colour_score, False, tuple(evidence))
-        matched = 0
-        anchor_scores: list[float] = []
-        for index, anchor in enumerate(definition.anchors):
-            if matched + len(definition.anchors) - index < definition.min_anchors:
-                break  # cannot reach min_anchors any more: spare the OCR
-            lines = self._read(image, looked, anchor.region, anchor.psm, anchor.read_height)
-            text = "\n".join(line.text for line in lines)
-            similarity, found = best_substring_match(anchor.text, text)
-            anchor_scores.append(similarity)
-            if similarity >= 1.0 - anchor.tolerance:
-                matched += 1
-                box = next(
-                    (line.box for line in lines if found and found in line.text.lower()), None
-                )
+        confidence: float,
+        evidence: list[Evidence],
+        title: str | None,
+        heading: list[TextLine],
+    ) -> tuple[Observation, Decision]:
+        observation = Observation(
+            definition.state,
+            round(min(1.0, confidence), 3),
+            windows=definition.windows,
+            evidence=(Evidence(f"screen:{definition.name}", 1.0, definition.source), *evidence),
+        )
+        return observation, Decision(definition, title, heading)
+
+    def _labels(self, definition: ScreenDefinition) -> dict[str, tuple[str, ...]]:
+        return self.definitions.labels_for(definition.windows, self.language)
+
+    def _looks(self, page: Page) -> dict[str, _Look]:
+        small = page.small if page.small is not None else page.image
+        scale = page.scale if page.small is not None else 1.0
+        hsv = content_hsv(small, tuple(round(v * scale) for v in page.content))
+        looks: dict[str, _Look] = {}
+        by_rules: dict[tuple[object, ...], _Look] = {}
+        for definition in self.definitions.screens:
+            key = tuple(definition.colours)
+            if key in by_rules:
+                shared = by_rules[key]
+                evidence = [
+                    replace(item, rule=f"{definition.name}:look:{item.rule.rsplit(':', 1)[-1]}")
+                    for item in shared.evidence
+                ]
+                looks[definition.name] = _Look(shared.passed, shared.score, evidence)
+                continue
+            evidence: list[Evidence] = []
+            parts: list[float] = []
+            passed = True
+            for rule in definition.colours:
+                share = share_in_range(hsv, rule)
+                passed = passed and rule_passes(share, rule)
+                fraction = min(1.0, share / rule.min_share) if rule.min_share > 0 else 1.0
+                parts.append(fraction if share <= rule.max_share else 0.0)
                 evidence.append(
                     Evidence(
-                        f"{definition.name}:anchor",
-                        round(similarity, 3),
-                        f"{anchor.text!r} read as {found!r}",
-                        box or region_box(looked.area, anchor.region),
+                        f"{definition.name}:look:{rule.name}",
+                        round(share, 3),
+                        f"share {share:.2f} of the content, needs "
+                        f"{rule.min_share:.2f}..{rule.max_share:.2f}",
+                        page.content,
                     )
                 )
-        needle_score = None
-        needle_passed = False
-        if definition.needle_tags:
-            match = self.needles.best_match(image, looked.area, definition.needle_tags)
-            if match is not None:
-                needle_score = match.score
-                needle_passed = match.passed
-                evidence.append(
-                    Evidence(f"needle:{match.name}", round(match.score, 3), match.detail, match.box)
-                )
-        parts = []
-        if anchor_scores:
-            # The weakest of the anchors that had to match (the best one when one is enough).
-            ranked = sorted(anchor_scores, reverse=True) + [0.0] * len(definition.anchors)
-            parts.append(ranked[max(0, definition.min_anchors - 1)])
-        if needle_score is not None:
-            parts.append(needle_score)
-        evidence_score = max(parts) if parts else 1.0
-        passed = colour_ok and matched >= definition.min_anchors
-        if needle_passed and colour_ok:
-            passed = True  # a lab's own needle recognises the screen even where OCR fails
-        elif definition.needle_tags and not definition.anchors:
-            passed = False
-        score = _COLOUR_WEIGHT * colour_score + (1 - _COLOUR_WEIGHT) * evidence_score
-        return _Scored(definition, score, passed, tuple(evidence))
+            score = sum(parts) / len(parts) if parts else 1.0
+            looks[definition.name] = by_rules[key] = _Look(passed, score, evidence)
+        return looks
 
-    def _read(
-        self, image: np.ndarray, looked: Looked, region: Region, psm: int, read_height: int
-    ) -> list[OcrLine]:
-        """OCR one region once per frame (definitions share their title regions)."""
-        key = (region, psm, read_height)
-        if key not in looked.ocr:
-            box = region_box(looked.area, region)
-            scale = min(_MAX_UPSCALE, read_height / max(1, looked.area[3]))
-            looked.ocr[key] = self.reader.read_lines(image, box, scale=scale, psm=psm)
-        return looked.ocr[key]
+    def _needle(self, page: Page, looks: dict[str, _Look]) -> tuple[Observation, Decision] | None:
+        """A lab's own needle recognises its screen where OCR fails (only where the look does)."""
+        for definition in self.definitions.screens:
+            if not definition.needle_tags or not looks[definition.name].passed:
+                continue
+            match = self.needles.best_match(page.image, page.area, definition.needle_tags)
+            if match is not None and match.passed:
+                evidence = [
+                    Evidence(
+                        f"needle:{match.name}", round(match.score, 3), match.detail, match.box
+                    ),
+                    *looks[definition.name].evidence,
+                ]
+                return self._passed(definition, match.score, evidence, None, [])
+        return None
+
+    def _unknown(
+        self,
+        page: Page,
+        looks: dict[str, _Look],
+        best_title: dict[str, tuple[float, str, list[TextLine]]],
+        failed: list[Evidence],
+    ) -> tuple[Observation, Decision]:
+        scored = []
+        for definition in self.definitions.screens:
+            title_score = best_title.get(definition.name, (0.0,))[0] if definition.titles else 0.0
+            look_score = looks[definition.name].score
+            scored.append(
+                ((1 - _LOOK_WEIGHT) * title_score + _LOOK_WEIGHT * look_score, definition)
+            )
+        scored.sort(key=lambda item: -item[0])
+        candidates = tuple(
+            Candidate(definition.state, round(score, 3), definition.name)
+            for score, definition in scored[:3]
+        )
+        read = [
+            Evidence("text", round(item.confidence, 3), repr(item.text), item.box)
+            for item in page.already_read()
+        ]
+        evidence = (
+            Evidence("lines", float(len(page.lines)), "text lines detected"),
+            *failed,
+            *read,
+        )
+        return Observation(
+            ScreenState.UNKNOWN, 0.0, evidence=evidence, candidates=candidates
+        ), Decision()
+
+
+def _best_title(definition: ScreenDefinition, text: str) -> tuple[float, str]:
+    best = (0.0, "")
+    for title in definition.titles:
+        score = title_similarity(text, title)
+        if score > best[0]:
+            best = (score, title)
+    return best
+
+
+def _title_evidence(
+    definition: ScreenDefinition, score: float, title: str, text: str, heading: list[TextLine]
+) -> Evidence:
+    x0 = min(line.x for line in heading)
+    y0 = min(line.y for line in heading)
+    x1 = max(line.right for line in heading)
+    y1 = max(line.bottom for line in heading)
+    return Evidence(
+        f"{definition.name}:title",
+        round(score, 3),
+        f"{title!r} read as {text!r}",
+        (x0, y0, x1 - x0, y1 - y0),
+    )

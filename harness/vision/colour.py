@@ -1,31 +1,24 @@
-"""Colour rules over large regions, in HSV: the explicit check that tells green from red.
+"""Colour rules in HSV: the explicit check that tells green from red, and the OOBE looks.
 
 Grayscale matching is colour blind (openQA's users found reddish and greenish screens matching
 each other), and the result colour is this project's main verdict, so the decision is made on
-hue and saturation here, never on brightness alone.
+hue and saturation here, never on brightness alone. Rules are measured over the content of the
+frame (where its text is, see ``Page.content``), never over a fixed band of the picture.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
 
-from harness.vision.definitions import ColourRule
+from harness.vision.definition_model import ColourRule
+from harness.vision.text_lines import Box
 
 _WORK_WIDTH = 320
 
 # OpenCV HSV: H 0-179. Green results (RGB 0,117,51) have H about 73; red (107,17,16) H about 0.
-GREEN = ColourRule("green", (0, 0, 1, 1), (45, 110, 45), (95, 255, 255))
-RED = ColourRule("red", (0, 0, 1, 1), (170, 110, 40), (8, 255, 255))
-
-
-@dataclass(frozen=True)
-class ColourScore:
-    rule: str
-    share: float
-    passed: bool
+GREEN = ColourRule(name="green", hsv_min=(45, 110, 45), hsv_max=(95, 255, 255))
+RED = ColourRule(name="red", hsv_min=(170, 110, 40), hsv_max=(8, 255, 255))
 
 
 def small_hsv(picture_bgr: np.ndarray) -> np.ndarray:
@@ -36,25 +29,25 @@ def small_hsv(picture_bgr: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
 
 
+def content_hsv(image_bgr: np.ndarray, box: Box) -> np.ndarray:
+    x, y, w, h = box
+    part = image_bgr[y : y + h, x : x + w]
+    return small_hsv(part if part.size else image_bgr)
+
+
 def share_in_range(hsv: np.ndarray, rule: ColourRule) -> float:
-    """Share of the rule's region whose pixels fall in the rule's HSV range (hue may wrap)."""
-    height, width = hsv.shape[:2]
-    rx, ry, rw, rh = rule.region
-    x0, y0 = int(rx * width), int(ry * height)
-    x1, y1 = max(x0 + 1, int((rx + rw) * width)), max(y0 + 1, int((ry + rh) * height))
-    part = hsv[y0:y1, x0:x1]
-    if part.size == 0:
+    """Share of the pixels whose HSV falls in the rule's range (hue may wrap)."""
+    if hsv.size == 0:
         return 0.0
-    h, s, v = part[..., 0], part[..., 1], part[..., 2]
+    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     (h_min, s_min, v_min), (h_max, s_max, v_max) = rule.hsv_min, rule.hsv_max
     hue_ok = (h >= h_min) & (h <= h_max) if h_min <= h_max else (h >= h_min) | (h <= h_max)
     inside = hue_ok & (s >= s_min) & (s <= s_max) & (v >= v_min) & (v <= v_max)
     return float(inside.mean())
 
 
-def score_rule(hsv: np.ndarray, rule: ColourRule) -> ColourScore:
-    share = share_in_range(hsv, rule)
-    return ColourScore(rule.name, share, rule.min_share <= share <= rule.max_share)
+def rule_passes(share: float, rule: ColourRule) -> bool:
+    return rule.min_share <= share <= rule.max_share
 
 
 def result_colour(

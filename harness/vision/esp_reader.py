@@ -1,7 +1,10 @@
-"""The Enrollment Status Page from OCR lines: phases, their status, and expanded sub-steps.
+"""The Enrollment Status Page: phases found by their names, each status by the line under it.
 
-Lines look like ``Device setup  Hide details``, ``Working on it...``,
-``Apps (4 of 8 installed)``, ``Securing your hardware (Failed: 0x800705b4)``.
+A phase is a line that is (about) a phase name, maybe followed by its ``Show details`` link.
+Its status is the first line under the name in the name's column; the lines after it, down to
+the next phase, are its sub-steps (``Apps (4 of 8 installed)``,
+``Securing your hardware (Failed: 0x800705b4)``); a sub-step that wraps puts its bracketed state
+on the next line.
 """
 
 from __future__ import annotations
@@ -10,13 +13,51 @@ import re
 from collections.abc import Sequence
 
 from harness.vision.error_codes import extract_codes
-from harness.vision.fuzzy import best_substring_match, similarity
+from harness.vision.fuzzy import best_substring_match, compact, similarity
 from harness.vision.labelled_values import snap
 from harness.vision.observation import EspPhase, EspStep
+from harness.vision.ocr import ReadLine
+from harness.vision.text_lines import TextLine
 
 _SUBSTEP = re.compile(r"^(?P<name>.*?)\s*[\(\[{](?P<status>[^\(\)\[\]{}]*)[\)\]}]?\s*$")
-_DETAILS_LINK = re.compile(r"\s*(show|hide)\s+detai\w*\s*$", re.IGNORECASE)
+_DETAILS_LINK = re.compile(r"\s*(show|hide)\s*detai\w*\s*$", re.IGNORECASE)
 _PHASE_SIMILARITY = 0.8
+_STATUS_SIMILARITY = 0.75
+
+
+def read_esp(
+    reads: Sequence[ReadLine],
+    phase_names: Sequence[str],
+    statuses: Sequence[str],
+    step_names: Sequence[str] = (),
+) -> tuple[EspPhase, ...]:
+    """Phases from read lines placed on the frame."""
+    ordered = sorted(reads, key=lambda read: (read.box[1], read.box[0]))
+    heads = [(read, name) for read in ordered if (name := phase_name(read.text, phase_names))]
+    phases: list[EspPhase] = []
+    for index, (head, name) in enumerate(heads):
+        hx, hy, hw, hh = head.box
+        end = heads[index + 1][0].box[1] if index + 1 < len(heads) else None
+        column = [
+            read
+            for read in ordered
+            if read.box[1] >= hy + 0.6 * hh
+            and (end is None or read.box[1] < end - 0.3 * hh)
+            and hx - 1.5 * hh <= read.box[0] <= hx + 0.5 * hw
+            and _DETAILS_LINK.sub("", read.text).strip() != ""
+        ]
+        if end is None:
+            column = _until_gap(column, hh)
+        # The status is the line right under the name; a line further down that is no sub-step
+        # (an overlay, debris) is not the phase's status.
+        if column and column[0].box[1] - (hy + hh) > 2.5 * hh:
+            column = [_NO_STATUS, *column]
+        phases.append(parse_phase(name, [read.text for read in column], statuses, step_names))
+    return tuple(phases)
+
+
+_NO_STATUS = ReadLine(TextLine((0, 0, 1, 1), 1.0, 0, "light"), "\u2205", 0.0)
+"""Stands for a status line that is not there (parsed as the empty status)."""
 
 
 def parse_esp(
@@ -25,48 +66,74 @@ def parse_esp(
     statuses: Sequence[str],
     step_names: Sequence[str] = (),
 ) -> tuple[EspPhase, ...]:
-    phases: list[dict] = []
+    """Phases from lines already in reading order (name, status, sub-steps, next name...)."""
+    groups: list[tuple[str, list[str]]] = []
+    for line in lines:
+        name = phase_name(line, phase_names)
+        if name is not None:
+            groups.append((name, []))
+        elif groups:
+            groups[-1][1].append(line)
+    return tuple(parse_phase(name, body, statuses, step_names) for name, body in groups)
+
+
+def phase_name(line: str, phase_names: Sequence[str]) -> str | None:
+    """The phase ``line`` names: the whole line (without its details link) is about the name,
+    since ``Device setup`` also begins sub-step texts."""
+    text = _DETAILS_LINK.sub("", line).strip()
+    for name in phase_names:
+        score, _found = best_substring_match(name, text)
+        if score >= _PHASE_SIMILARITY and len(compact(text)) <= len(compact(name)) + 4:
+            return name
+    return None
+
+
+def parse_phase(
+    name: str, lines: Sequence[str], statuses: Sequence[str], step_names: Sequence[str] = ()
+) -> EspPhase:
+    status: str | None = None
+    steps: list[EspStep] = []
+    pending: str | None = None  # a sub-step name whose bracketed state is on the next line
     for raw in lines:
         line = _DETAILS_LINK.sub("", raw).strip()
         if not line:
             continue
-        phase = _phase_name(line, phase_names)
-        if phase is not None:
-            phases.append({"name": phase, "status": None, "steps": []})
-            continue
-        if not phases:
-            continue
-        current = phases[-1]
         match = _SUBSTEP.match(line)
-        if match and ("(" in line or "[" in line):
-            name = match.group("name").strip(" .,-|") if match else line
-            status = _status(match.group("status") if match else "", statuses)
-            if step_names:
-                name = snap(name, step_names, 0.75) or name
-            codes = extract_codes(status)
-            current["steps"].append(EspStep(name, status, codes[0] if codes else None))
+        bracketed = match is not None and ("(" in line or "[" in line or "{" in line)
+        if status is None and not bracketed:
+            status = "" if line == "\u2205" else _status(line, statuses)
             continue
-        if current["status"] is None:
-            current["status"] = _status(line, statuses)
-    result = []
-    for phase in phases:
-        steps = tuple(phase["steps"])
-        status = phase["status"] or ""
-        code = next((step.error_code for step in steps if step.error_code), None)
-        if code is None:
-            codes = extract_codes(status)
-            code = codes[0] if codes else None
-        result.append(EspPhase(phase["name"], status, steps, code))
-    return tuple(result)
+        if not bracketed:
+            pending = line if pending is None else f"{pending} {line}"
+            continue
+        assert match is not None
+        step = match.group("name").strip(" .,-|")
+        if not step and pending:
+            step = pending
+        pending = None
+        if not step:
+            continue
+        if step_names:
+            step = snap(step, step_names, 0.75) or step
+        state = _status(match.group("status"), statuses)
+        codes = extract_codes(state)
+        steps.append(EspStep(step, state, codes[0] if codes else None))
+    shown = status or ""
+    code = next((step.error_code for step in steps if step.error_code), None)
+    if code is None:
+        codes = extract_codes(shown)
+        code = codes[0] if codes else None
+    return EspPhase(name, shown, tuple(steps), code)
 
 
-def _phase_name(line: str, phase_names: Sequence[str]) -> str | None:
-    for name in phase_names:
-        score, _found = best_substring_match(name, line)
-        # The whole line must be (about) the phase name: "Device setup" also starts sub-step text.
-        if score >= _PHASE_SIMILARITY and len(line) <= len(name) + 6:
-            return name
-    return None
+def _until_gap(column: list[ReadLine], line_height: int) -> list[ReadLine]:
+    """The last phase's lines end at the first wide gap (text further down is something else)."""
+    kept: list[ReadLine] = []
+    for read in column:
+        if kept and read.box[1] - (kept[-1].box[1] + kept[-1].box[3]) > 3 * line_height:
+            break
+        kept.append(read)
+    return kept
 
 
 def _status(text: str, statuses: Sequence[str]) -> str:
@@ -76,9 +143,9 @@ def _status(text: str, statuses: Sequence[str]) -> str:
     if codes:
         head = text.split(":")[0].strip()
         return f"{snap(head, statuses) or head}: {codes[0]}"
-    if re.search(r"\d+\s+of\s+\d+", text):
+    if re.search(r"\d+\s*of\s*\d+", text):
         return re.sub(r"\s+", " ", text)
     best = max(statuses, key=lambda known: similarity(text, known), default=None)
-    if best is not None and similarity(text, best) >= 0.75:
+    if best is not None and similarity(text, best) >= _STATUS_SIMILARITY:
         return best
     return text

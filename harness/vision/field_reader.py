@@ -1,7 +1,9 @@
-"""Every field of the recognised screen: what the layout regions of its definition hold.
+"""Every field of the recognised screen, read from the lines where they are.
 
-Called by ``Vision.observe`` after classification, with the classifier's OCR results so that the
-title is not read twice. Each screen reads only its own regions (about 0.2-0.6 s at 1080p).
+Called by ``Vision.observe`` after classification, on the same ``Page`` (lines read during
+classification are not read again). Labels find their values by geometry
+(``labelled_values``), ESP phases by their names (``esp_reader``), buttons by their shape
+(``buttons``) anywhere in the picture, the selected tile by its fill (``tiles``).
 """
 
 from __future__ import annotations
@@ -9,136 +11,122 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-import numpy as np
-
-from harness.vision.buttons import find_button_boxes, read_buttons
-from harness.vision.classifier import Looked
-from harness.vision.definitions import DefinitionSet, ScreenDefinition
+from harness.vision.buttons import match_label, read_buttons
+from harness.vision.classifier import Decision
+from harness.vision.definition_model import FIELD_LABELS
+from harness.vision.definitions import DefinitionSet
 from harness.vision.elapsed import parse_elapsed
 from harness.vision.error_codes import categorise, extract_codes
-from harness.vision.esp_reader import parse_esp
-from harness.vision.fuzzy import best_substring_match, similarity
-from harness.vision.labelled_values import clean_value, find_value, snap
+from harness.vision.esp_reader import read_esp
+from harness.vision.fuzzy import similarity
+from harness.vision.labelled_values import clean_value, read_values, snap
 from harness.vision.observation import Button, Fields, Observation, QrResult, ScreenState
-from harness.vision.ocr import OcrLine, TextReader
-from harness.vision.picture_area import region_box
+from harness.vision.ocr import ReadLine
+from harness.vision.page import Page
+from harness.vision.structure import lines_in, page_button_boxes
+from harness.vision.text_lines import Box
 from harness.vision.tiles import selected_tile, tile_fills
 
 Labels = Mapping[str, tuple[str, ...]]
-
-FIELD_READ_HEIGHT = 1080
-"""Body text (22-30 px at 1080p) is read with the picture at 1080 lines (upscaled from 768)."""
-SMALL_TEXT_READ_HEIGHT = 1440
-"""Windows 11's card text and the ESP's sub-steps are small: read them larger."""
+_DETAIL_STATES = (ScreenState.CONFIGURATION, ScreenState.SUCCESS, ScreenState.FAILURE)
+_MESSAGE_WORDS = 5
+_LINK_CONFIDENCE = 0.6
+"""A text link is a line reading a button label, read with confidence (not OCR of a shadow)."""
 
 
 class FieldReader:
-    def __init__(self, definitions: DefinitionSet, reader: TextReader, language: str) -> None:
+    def __init__(self, definitions: DefinitionSet, language: str) -> None:
         self.definitions = definitions
-        self.reader = reader
         self.language = language
 
     def read(
-        self, image: np.ndarray, observation: Observation, looked: Looked
+        self, page: Page, observation: Observation, decision: Decision
     ) -> tuple[Fields, QrResult | None]:
-        definition = looked.definition
+        definition = decision.definition
         if definition is None:
             return Fields(), None
         labels = self.definitions.labels_for(definition.windows, self.language)
         state = observation.state
-        title = self._title(image, looked, definition)
-        buttons = self._buttons(image, looked, definition, labels)
         qr = None
-        if state in (ScreenState.CONFIGURATION, ScreenState.SUCCESS, ScreenState.FAILURE):
-            fields = self._details(image, looked, definition, labels)
-            qr = self._qr(image, looked, definition)
+        qr_box = None
+        if state in _DETAIL_STATES and definition.qr:
+            qr = self._qr(page)
+            qr_box = qr.box if qr is not None and qr.raw else None
+        # Pages the flow only passes through (OOBE) need their buttons, not every line read.
+        reads = self._reads(page, decision, qr_box) if state is not ScreenState.OOBE else []
+        buttons = self._buttons(page, reads, labels)
+        if state in _DETAIL_STATES:
+            fields = self._details(reads, labels, state, buttons)
         elif state is ScreenState.ESP:
-            fields = self._esp(image, looked, definition, labels)
+            fields = self._esp(reads, labels)
         elif state is ScreenState.OPTIONS:
-            fields = self._options(image, looked, definition, labels)
+            fields = Fields(
+                selected_tile=selected_tile(tile_fills(page.image, reads, labels.get("tiles", ())))
+            )
         elif state in (ScreenState.DIAGNOSTICS, ScreenState.SOMETHING_WENT_WRONG):
-            fields = self._text_screen(image, looked, definition)
+            fields = self._text_screen(reads, decision, state)
         else:
             fields = Fields()
-        return _with(fields, title=title, buttons=buttons), qr
+        return replace(fields, title=decision.title, buttons=buttons), qr
 
-    # -- helpers ----------------------------------------------------------------------------------
-    def _lines(
-        self,
-        image: np.ndarray,
-        looked: Looked,
-        definition: ScreenDefinition,
-        part: str,
-        read_height: int = FIELD_READ_HEIGHT,
-        psm: int = 6,
-        both_polarities: bool = False,
-    ) -> list[OcrLine]:
-        region = definition.layout.get(part)
-        if region is None:
-            return []
-        key = (region, psm, read_height)
-        if key not in looked.ocr:
-            box = region_box(looked.area, region)
-            scale = min(2.0, read_height / max(1, looked.area[3]))
-            looked.ocr[key] = self.reader.read_lines(
-                image, box, scale=scale, psm=psm, both_polarities=both_polarities
-            )
-        return looked.ocr[key]
+    def _reads(self, page: Page, decision: Decision, qr_box: Box | None) -> list[ReadLine]:
+        """Every line except the title and what lies on the QR code (its modules are not text)."""
+        titles = [line.box for line in decision.title_lines]
+        lines = [
+            line
+            for line in page.lines
+            if line not in decision.title_lines
+            and not any(_inside(line.box, title) for title in titles)  # debris on the title
+            and (qr_box is None or not _inside(line.box, qr_box))
+        ]
+        return [read for read in page.read_all(lines) if read.text]
 
-    def _title(self, image: np.ndarray, looked: Looked, definition: ScreenDefinition) -> str | None:
-        """The anchor text that matched in the title region (its canonical wording)."""
-        title_region = definition.layout.get("title")
-        best: tuple[float, str] | None = None
-        for anchor in definition.anchors:
-            if anchor.region != title_region:
-                continue
-            lines = self._lines(image, looked, definition, "title", anchor.read_height, anchor.psm)
-            score, _found = best_substring_match(anchor.text, "\n".join(x.text for x in lines))
-            if score >= 1 - anchor.tolerance and (best is None or score > best[0]):
-                best = (score, anchor.text)
-        return best[1] if best else None
+    def _buttons(self, page: Page, reads: list[ReadLine], labels: Labels) -> tuple[Button, ...]:
+        known = labels.get("buttons", ())
 
-    def _buttons(
-        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition, labels: Labels
-    ) -> tuple[Button, ...]:
-        region = definition.layout.get("buttons")
-        if region is None:
-            return ()
-        picture_height = looked.area[3]
-        boxes = find_button_boxes(image, region_box(looked.area, region), picture_height)
+        def read_box(box: Box) -> str:
+            inside = lines_in(page, box)
+            text = " ".join(page.read(line).text for line in inside)
+            if match_label(text, known) is None:
+                x, y, w, h = box
+                inset = max(2, h // 8)  # inside the border and the focus ring
+                inner = (x + inset, y + inset, max(1, w - 2 * inset), max(1, h - 2 * inset))
+                text = page.reader.read_box(page.image, inner) or text
+            return text
 
-        def read_box(box: tuple[int, int, int, int]) -> str:
-            x, y, w, h = box
-            inset = max(2, h // 8)  # inside the border and the focus ring
-            inner = (x + inset, y + inset, max(1, w - 2 * inset), max(1, h - 2 * inset))
-            scale = min(3.0, 48 / max(1, inner[3]))  # text about 25 px high
-            lines = self.reader.read_lines(image, inner, scale=scale, psm=7)
-            return " ".join(line.text for line in lines)
-
-        lines = self._lines(image, looked, definition, "buttons", FIELD_READ_HEIGHT, 3)
-        return read_buttons(boxes, read_box, lines, labels.get("buttons", ()))
+        # Text links ("View diagnostics") are lines that are a known label and nothing else.
+        links = [
+            read for read in reads if any(similarity(read.text, label) >= 0.8 for label in known)
+        ]
+        return read_buttons(page_button_boxes(page), read_box, links, known)
 
     def _details(
-        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition, labels: Labels
+        self, reads: list[ReadLine], labels: Labels, state: ScreenState, buttons: tuple[Button, ...]
     ) -> Fields:
-        small = definition.windows == 11 and definition.state is ScreenState.CONFIGURATION
-        height = SMALL_TEXT_READ_HEIGHT if small else FIELD_READ_HEIGHT
-        # psm 4 (one column of lines): psm 6 mixes the QR code's modules into the lines.
-        lines = [line.text for line in self._lines(image, looked, definition, "fields", height, 4)]
-        groups = [labels.get(name, ()) for name in ("organization", "profile", "user", "elapsed")]
+        field_labels = {name: labels[name] for name in FIELD_LABELS if name in labels}
+        values = read_values(reads, field_labels)
+        value_lines = [line for value in values.values() for line in value.lines]
+        used = {id(line) for line in value_lines}
+        used |= {id(read) for read in reads if any(_inside(read.box, b.box) for b in buttons)}
 
-        def value(name: str, not_found: str) -> str | None:
-            found = clean_value(find_value(lines, labels.get(name, ()), groups))
-            return snap(found, labels.get(not_found, ()))
+        def value(name: str, not_found: str | None = None) -> str | None:
+            found = clean_value(values[name].text) if name in values else None
+            return snap(found, labels.get(not_found, ())) if not_found else found
 
-        elapsed_text = clean_value(find_value(lines, labels.get("elapsed", ()), groups))
+        elapsed_text = value("elapsed")
         units = {unit: labels[unit] for unit in ("hours", "minutes", "seconds") if unit in labels}
-        message_lines = self._lines(image, looked, definition, "message")
-        message = " ".join(line.text for line in message_lines) or None
-        all_text = "\n".join([*lines, message or ""])
-        codes = extract_codes(all_text)
+        label_tops = [line.box[1] for line in value_lines]
+        message_lines = [
+            read.text
+            for read in reads
+            if id(read) not in used
+            and len(read.text.split()) >= _MESSAGE_WORDS
+            and (not label_tops or read.box[1] > max(label_tops))
+        ]
+        message = " ".join(message_lines) or None
+        codes = extract_codes("\n".join(read.text for read in reads))
         category = None
-        if definition.state is ScreenState.FAILURE and codes:
+        if state is ScreenState.FAILURE and codes:
             category = categorise(codes, None, self.definitions.failure_codes)
         return Fields(
             organization=value("organization", "not_found_organization"),
@@ -151,14 +139,12 @@ class FieldReader:
             message=message,
         )
 
-    def _esp(
-        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition, labels: Labels
-    ) -> Fields:
-        lines = self._lines(image, looked, definition, "phases", SMALL_TEXT_READ_HEIGHT)
-        phases = parse_esp(
-            [line.text for line in lines],
+    def _esp(self, reads: list[ReadLine], labels: Labels) -> Fields:
+        phases = read_esp(
+            reads,
             labels.get("esp_phases", ()),
             labels.get("esp_statuses", ()),
+            labels.get("esp_steps", ()),
         )
         codes: list[str] = []
         failed_lines: list[str] = []
@@ -180,25 +166,15 @@ class FieldReader:
             esp_phases=phases, error_codes=tuple(codes), error_text=error_text, category=category
         )
 
-    def _options(
-        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition, labels: Labels
-    ) -> Fields:
-        lines = self._lines(image, looked, definition, "tiles")
-        fills = tile_fills(image, lines, labels.get("tiles", ()))
-        return Fields(selected_tile=selected_tile(fills))
-
-    def _text_screen(
-        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition
-    ) -> Fields:
-        part = "body" if "body" in definition.layout else "message"
-        titles = [anchor.text for anchor in definition.anchors]
+    def _text_screen(self, reads: list[ReadLine], decision: Decision, state: ScreenState) -> Fields:
+        known = decision.definition.titles if decision.definition else ()
         lines = []
-        for line in self._lines(image, looked, definition, part):
-            text = _strip_debris(line.text)
+        for read in reads:
+            text = _strip_debris(read.text)
             if sum(ch.isalpha() for ch in text) < 3:
                 continue
-            if any(similarity(text, title) >= 0.8 for title in titles):
-                continue  # the title, read again because the message region includes it
+            if any(similarity(text, title) >= 0.8 for title in known):
+                continue
             lines.append(text)
         codes = extract_codes("\n".join(lines))
         # The rows that carry a code say what failed; "Previous step failed" rows only follow.
@@ -206,7 +182,7 @@ class FieldReader:
             line for line in lines if "fail" in line.lower()
         ]
         error_text = "; ".join(failed) or None
-        if definition.state is ScreenState.SOMETHING_WENT_WRONG and lines:
+        if state is ScreenState.SOMETHING_WENT_WRONG and lines:
             # Windows prints a short code under the message (OOBEZDP, OOBEKEYBOARD...).
             last = lines[-1]
             if " " not in last and last.upper() == last:
@@ -220,18 +196,27 @@ class FieldReader:
         message = " ".join(lines) or None
         return Fields(error_codes=codes, error_text=error_text, category=category, message=message)
 
-    def _qr(
-        self, image: np.ndarray, looked: Looked, definition: ScreenDefinition
-    ) -> QrResult | None:
-        try:
+    def _qr(self, page: Page) -> QrResult | None:
+        if "qr" not in page.extras:
             from harness.vision.qr import decode_qr
-        except ImportError:  # pragma: no cover - qr.py is written by another helper
-            return None
-        hint = (
-            region_box(looked.area, definition.layout["qr"]) if "qr" in definition.layout else None
-        )
-        result: QrResult = decode_qr(image, hint_box=hint)
-        return result
+
+            page.extras["qr"] = decode_qr(page.image)
+        result = page.extras["qr"]
+        return result if isinstance(result, QrResult) else None
+
+
+def _glyphs_fit(read: ReadLine, label: str) -> bool:
+    """A line that is a label has about as many glyphs as the label has letters (OCR can read
+    "No" into a blotch of many glyphs, or into one blob)."""
+    letters = sum(char.isalnum() for char in label)
+    return read.line.glyphs >= 2 and 0.5 * letters <= read.line.glyphs <= 1.6 * letters + 1
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    ix, iy, iw, ih = inner
+    ox, oy, ow, oh = outer
+    cx, cy = ix + iw / 2, iy + ih / 2
+    return ox <= cx <= ox + ow and oy <= cy <= oy + oh
 
 
 def _strip_debris(text: str) -> str:
@@ -240,7 +225,3 @@ def _strip_debris(text: str) -> str:
     while words and len(words[0]) == 1 and words[0] not in ("A", "I", "a"):
         words.pop(0)
     return " ".join(words)
-
-
-def _with(fields: Fields, **changes: object) -> Fields:
-    return replace(fields, **changes)

@@ -1,52 +1,171 @@
-"""Label/value pairs from OCR lines: ``Organization: Contoso`` on one line (the result screens'
-two columns) or the label on one line and the value on the next (the Windows 11 card)."""
+"""Label/value pairs found by where the lines are, not by a fixed layout.
+
+A label (``Organization:``) finds its value wherever the pair sits: after it on the same line
+(``Organization: Contoso``), on the same row to its right (two columns, values right-aligned), or
+under it (the Windows 11 card). A value that wraps keeps its next line when that line is not on a
+label's row: the second line of a long profile name is not the assigned user.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from harness.vision.fuzzy import normalise, similarity
+from harness.vision.fuzzy import match_prefix, similarity
+from harness.vision.ocr import ReadLine
 
-_LABEL_SIMILARITY = 0.8
+LABEL_SIMILARITY = 0.8
 
 
-def _split_label(line: str, labels: Sequence[str]) -> tuple[float, str] | None:
-    """(similarity, rest of the line) when ``line`` holds one of ``labels``. The label may follow
-    OCR debris (a QR code or an icon read as letters), so every word position is tried."""
-    words = line.split()
-    best: tuple[float, str] | None = None
-    for label in labels:
-        size = len(label.split())
-        for start in range(len(words)):
-            for take in {max(1, size - 1), size, size + 1}:
-                if start + take > len(words):
-                    continue
-                head = " ".join(words[start : start + take])
-                score = similarity(head, label)
-                if score >= _LABEL_SIMILARITY and (best is None or score > best[0]):
-                    best = (score, " ".join(words[start + take :]).lstrip(":;. ").strip())
+@dataclass(frozen=True)
+class LabelHit:
+    name: str
+    """The field: ``organization``, ``profile``, ``user``, ``elapsed``."""
+    read: ReadLine
+    rest: str
+    """What follows the label on its own line (empty when the value is elsewhere)."""
+    score: float
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str
+    lines: tuple[ReadLine, ...]
+
+
+def find_label(read: ReadLine, labels: Mapping[str, Sequence[str]]) -> LabelHit | None:
+    """The field label ``read`` starts with, if any (the best one)."""
+    best: LabelHit | None = None
+    for name, texts in labels.items():
+        for text in texts:
+            score, rest = match_prefix(read.text, text)
+            if score >= LABEL_SIMILARITY and (best is None or score > best.score):
+                best = LabelHit(name, read, rest, score)
     return best
 
 
-def _is_any_label(line: str, all_labels: Sequence[Sequence[str]]) -> bool:
-    return any(_split_label(line, labels) is not None for labels in all_labels)
+def find_labels(
+    reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]
+) -> dict[str, LabelHit]:
+    """The first line of each field label, by field name."""
+    hits: dict[str, LabelHit] = {}
+    for read in sorted(reads, key=lambda item: (item.box[1], item.box[0])):
+        hit = find_label(read, labels)
+        if hit is not None and hit.name not in hits:
+            hits[hit.name] = hit
+    return hits
 
 
-def find_value(
-    lines: Sequence[str], labels: Sequence[str], all_labels: Sequence[Sequence[str]]
-) -> str | None:
-    """The value shown for the first line that starts with one of ``labels``."""
-    for index, line in enumerate(lines):
-        found = _split_label(line, labels)
-        if found is None:
+def read_values(reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]) -> dict[str, Value]:
+    """Every labelled value on the screen, by field name."""
+    hits = find_labels(reads, labels)
+    label_reads = [hit.read for hit in hits.values()]
+    others = [read for read in reads if read not in label_reads and read.text]
+    values: dict[str, Value] = {}
+    for name, hit in hits.items():
+        if hit.rest:
+            values[name] = Value(hit.rest, (hit.read,))
             continue
-        rest = found[1]
-        if rest:
-            return rest
-        if index + 1 < len(lines) and not _is_any_label(lines[index + 1], all_labels):
-            return lines[index + 1].strip() or None
-        return None
-    return None
+        beside = _beside(hit.read, others)
+        if beside:
+            lines = [*beside, *_continuation(beside[0], others, label_reads)]
+            values[name] = Value(" ".join(line.text for line in lines), tuple(lines))
+            continue
+        under = _under(hit.read, others, label_reads)
+        if under:
+            values[name] = Value(" ".join(piece.text for piece in under), tuple(under))
+    return values
+
+
+def _beside(label: ReadLine, others: Sequence[ReadLine]) -> list[ReadLine]:
+    """The lines to the right of ``label`` on the same row, as long as they follow each other
+    like words (a value detected in pieces stays one value)."""
+    lx, _ly, lw, lh = label.box
+    row = sorted(
+        (
+            other
+            for other in others
+            if other.box[0] >= lx + lw - 0.5 * lh
+            and _row_overlap(label.box, other.box) >= 0.5
+            and any(char.isalnum() for char in other.text)  # not the label's colon
+        ),
+        key=lambda other: other.box[0],
+    )
+    pieces: list[ReadLine] = []
+    for other in row:
+        if pieces:
+            previous = pieces[-1].box
+            if other.box[0] - (previous[0] + previous[2]) > 1.5 * previous[3]:
+                break
+        pieces.append(other)
+    return pieces
+
+
+def _under(
+    label: ReadLine, others: Sequence[ReadLine], label_reads: Sequence[ReadLine]
+) -> list[ReadLine]:
+    """The line right under ``label`` in its column (with the pieces that follow it on that
+    row), unless another label comes first."""
+    lx, ly, _lw, lh = label.box
+    below = [
+        other
+        for other in [*others, *label_reads]
+        if other is not label
+        and other.box[1] >= ly + 0.6 * lh
+        and other.box[1] - (ly + lh) <= 1.5 * lh
+    ]
+    if not below:
+        return []
+    top = min(other.box[1] for other in below)
+    row = [other for other in below if other.box[1] <= top + 0.5 * lh]
+    first = min(row, key=lambda other: other.box[0])
+    if first in label_reads or abs(first.box[0] - lx) > 2 * lh:
+        return []
+    pieces = [first]
+    for other in sorted(row, key=lambda item: item.box[0]):
+        previous = pieces[-1].box
+        if other is first or other.box[0] < previous[0]:
+            continue
+        if other in label_reads or other.box[0] - (previous[0] + previous[2]) > 1.5 * previous[3]:
+            break
+        pieces.append(other)
+    return pieces
+
+
+def _continuation(
+    value: ReadLine, others: Sequence[ReadLine], label_reads: Sequence[ReadLine]
+) -> list[ReadLine]:
+    """Lines that continue a wrapped value: under it, in its column, on no label's row."""
+    found: list[ReadLine] = []
+    current = value
+    while True:
+        _cx, cy, _cw, ch = current.box
+        nxt = next(
+            (
+                other
+                for other in sorted(others, key=lambda item: item.box[1])
+                if other is not value
+                and other not in found
+                and cy + 0.6 * ch <= other.box[1] <= cy + ch + 0.8 * ch
+                and _column_overlap(current.box, other.box) > 0.3
+                and 0.7 <= other.box[3] / max(1, ch) <= 1.4
+            ),
+            None,
+        )
+        if nxt is None or any(_row_overlap(nxt.box, label.box) >= 0.3 for label in label_reads):
+            return found
+        found.append(nxt)
+        current = nxt
+
+
+def _row_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
+    return max(0, bottom - top) / max(1, min(a[3], b[3]))
+
+
+def _column_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    left, right = max(a[0], b[0]), min(a[0] + a[2], b[0] + b[2])
+    return max(0, right - left) / max(1, min(a[2], b[2]))
 
 
 def snap(value: str | None, known: Sequence[str], threshold: float = 0.8) -> str | None:
@@ -65,6 +184,3 @@ def clean_value(value: str | None) -> str | None:
         return None
     trimmed = value.strip(" |_-~'\"`.,;:")
     return trimmed or None
-
-
-__all__ = ["clean_value", "find_value", "normalise", "snap"]

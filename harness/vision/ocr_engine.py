@@ -2,8 +2,9 @@
 
 Vision finds the text lines of a frame itself and asks an engine to read each one; an engine may
 also offer its own detector. Two engines implement this: Tesseract through tesserocr
-(``ocr.py``) and RapidOCR through onnxruntime. Which one is the default is decided by
-measurement (``docs/benchmarks.md``); the other stays selectable by name.
+(``ocr_tesseract.py``) and RapidOCR through onnxruntime (``ocr_rapid.py``). Which one is the
+default is decided by measurement (``docs/benchmarks.md``); the other stays selectable by name
+(``engine_by_name``, ``Vision(ocr_engine=...)``).
 """
 
 from __future__ import annotations
@@ -38,3 +39,31 @@ class OcrEngine(Protocol):
         """Boxes of the text lines in ``image_bgr``, top to bottom. An engine without a
         detector of its own raises NotImplementedError (vision then uses its own)."""
         ...
+
+
+ENGINES: dict[str, str] = {
+    "tesseract": "harness.vision.ocr_tesseract:TesseractEngine",
+    "rapidocr": "harness.vision.ocr_rapid:RapidOcrEngine",
+}
+"""Engine name -> ``module:class``, imported only when asked for (RapidOCR pulls onnxruntime)."""
+
+
+def engine_by_name(name: str) -> OcrEngine:
+    """A new engine instance. VisionError (a rig problem) naming what is missing when the engine
+    cannot run here; ConfigError for a name no engine has."""
+    from importlib import import_module
+
+    from harness.errors import ConfigError, VisionError
+
+    target = ENGINES.get(name)
+    if target is None:
+        raise ConfigError(f"unknown OCR engine {name!r}; known: {', '.join(sorted(ENGINES))}")
+    module_name, class_name = target.split(":")
+    try:
+        engine_class = getattr(import_module(module_name), class_name)
+    except ImportError as problem:
+        raise VisionError(f"OCR engine {name}: cannot import {module_name} ({problem})") from None
+    engine = engine_class()
+    if not isinstance(engine, OcrEngine):
+        raise VisionError(f"OCR engine {name}: {target} does not implement OcrEngine")
+    return engine

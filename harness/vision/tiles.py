@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from harness.vision.fuzzy import best_substring_match
-from harness.vision.ocr import OcrLine
+from harness.vision.ocr import ReadLine as OcrLine
 
 _TITLE_SIMILARITY = 0.8
 _MIN_FILL_DIFFERENCE = 10.0
@@ -30,7 +30,12 @@ def tile_fills(
             continue
         line = best[1]
         x, y, w, h = line.box
-        band = image[max(0, y) : y + max(1, h), max(0, x) : x + max(1, w)]
+        # The fill just above and below the title: inside the tile's padding, away from the text
+        # (a tight text box is mostly glyphs) and from the icon beside it.
+        gap, depth = max(1, h // 6), max(2, h // 3)
+        above = image[max(0, y - gap - depth) : max(0, y - gap), x : x + w]
+        below = image[y + h + gap : y + h + gap + depth, x : x + w]
+        band = np.concatenate([above.reshape(-1, 3), below.reshape(-1, 3)])
         if band.size == 0:
             continue
         found.append((title, dominant_colour(band), line))
@@ -41,7 +46,7 @@ def dominant_colour(band: np.ndarray) -> np.ndarray:
     """The most common colour of a band (quantised to steps of 8): a tile's fill, since its
     text covers far less of the band than the fill does. OCR boxes often take in the icon, so
     sampling beside the text would risk landing outside the tile."""
-    pixels = band.reshape(-1, 3)
+    pixels = band.reshape(-1, 3).astype(np.int32)
     keys = (pixels // 8).astype(np.int32)
     packed = (keys[:, 0] << 10) | (keys[:, 1] << 5) | keys[:, 2]
     values, counts = np.unique(packed, return_counts=True)

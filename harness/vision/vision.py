@@ -1,29 +1,41 @@
 """The public face of vision: ``Vision(...).classify(image)`` and ``.observe(image)``.
 
     vision = Vision()                      # every Windows version, en-US, default definitions
-    vision = Vision(Path("lab/screens"), windows=11, language="de-DE")
+    vision = Vision(Path("lab/screens"), windows=11, language="de-DE", ocr_engine="rapidocr")
     observation = vision.classify(frame.image)   # state, confidence, evidence (cheap)
     observation = vision.observe(frame.image)    # + fields and the QR code
+    vision.stats.to_dict()                       # frames, OCR calls, CPU seconds
 
-Neither call raises on a strange image (it is ``unknown``); only the constructor raises
-ConfigError, for bad definition files.
+A strange image (None, too small, not numbers) is ``unknown``. A failure of vision itself (the
+OCR engine crashed, a bug) is not: it raises VisionError, a rig error, so that the run ends
+``error`` instead of waiting on a screen it believes unknown. The constructor raises
+ConfigError for bad definition files and VisionError for a missing OCR engine or zbar.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from harness.vision.classifier import Looked, ScreenClassifier
+from harness.errors import HarnessError, VisionError
+from harness.vision import frames
+from harness.vision.classifier import Decision, ScreenClassifier
 from harness.vision.definitions import DefinitionSet, load_definitions
 from harness.vision.field_reader import FieldReader
 from harness.vision.needles import NeedleSet
 from harness.vision.observation import Evidence, Observation, ScreenState
-from harness.vision.ocr import TextReader
+from harness.vision.ocr import LineReader
+from harness.vision.ocr_engine import OcrEngine, engine_by_name
+from harness.vision.page import Page
+from harness.vision.picture_area import crop, find_picture_area
+from harness.vision.stats import StatsCounter, VisionStats
+from harness.vision.text_lines import WORK_LINES, detect_lines_reduced
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +49,7 @@ class Vision:
         *,
         windows: int | None = None,
         language: str = "en-US",
+        ocr_engine: str | OcrEngine = "tesseract",
     ) -> None:
         self.definitions: DefinitionSet = load_definitions(
             definitions_dir, windows=windows, language=language
@@ -44,42 +57,111 @@ class Vision:
         self.windows = windows
         self.language = language
         self.needles = NeedleSet.load(self.definitions.directory / "needles")
-        self.reader = TextReader()
-        self._classifier = ScreenClassifier(self.definitions, self.reader, self.needles)
-        self._fields = FieldReader(self.definitions, self.reader, language)
+        _require_zbar()
+        self.engine = engine_by_name(ocr_engine) if isinstance(ocr_engine, str) else ocr_engine
+        self._reader = LineReader(self.engine)
+        self._classifier = ScreenClassifier(self.definitions, self.needles, language)
+        self._fields = FieldReader(self.definitions, language)
+        self._counter = StatsCounter()
+        self._lock = threading.Lock()
+        self._last: tuple[tuple[object, ...], Page, Observation, Decision] | None = None
+
+    @property
+    def stats(self) -> VisionStats:
+        """Counters since construction (a snapshot)."""
+        return self._counter.snapshot(self._reader.calls)
 
     def classify(self, image_bgr: np.ndarray) -> Observation:
-        """Which screen this is, how sure, and why. Never raises for an image."""
-        return self._classify(image_bgr)[0]
+        """Which screen this is, how sure, and why."""
+        with self._counter.timed(observed=False):
+            return self._guarded(image_bgr, observe=False)
 
     def observe(self, image_bgr: np.ndarray) -> Observation:
-        """``classify`` plus every field of that screen and the QR code. Never raises for an
-        image."""
-        observation, looked, image = self._classify(image_bgr)
-        if image is None or looked is None or looked.definition is None:
-            return observation
-        try:
-            fields, qr = self._fields.read(image, observation, looked)
-        except Exception as problem:  # a frame must never crash the flow
-            log.exception("field extraction failed")
-            note = Evidence("fields:error", 0.0, f"{type(problem).__name__}: {problem}")
-            return replace(observation, evidence=(*observation.evidence, note))
-        return replace(observation, fields=fields, qr=qr)
+        """``classify`` plus every field of that screen and the QR code."""
+        with self._counter.timed(observed=True):
+            return self._guarded(image_bgr, observe=True)
 
-    def _classify(
-        self, image_bgr: np.ndarray
-    ) -> tuple[Observation, Looked | None, np.ndarray | None]:
+    def _guarded(self, image_bgr: np.ndarray, *, observe: bool) -> Observation:
         image = _as_bgr(image_bgr)
         if image is None:
             note = Evidence("input", 0.0, "not a BGR image of at least 32x32 pixels")
-            return Observation(ScreenState.UNKNOWN, 0.0, evidence=(note,)), None, None
+            return Observation(ScreenState.UNKNOWN, 0.0, evidence=(note,))
         try:
-            observation, looked = self._classifier.classify(image)
-        except Exception as problem:  # a frame must never crash the flow
-            log.exception("classification failed")
-            note = Evidence("classify:error", 0.0, f"{type(problem).__name__}: {problem}")
-            return Observation(ScreenState.UNKNOWN, 0.0, evidence=(note,)), None, None
-        return observation, looked, image
+            page, observation, decision = self._classified(image)
+            if not observe or decision.definition is None:
+                return observation
+            fields, qr = self._fields.read(page, observation, decision)
+            return replace(observation, fields=fields, qr=qr)
+        except HarnessError:
+            raise
+        except Exception as problem:
+            log.error("vision failed on a %s frame", image.shape, exc_info=True)
+            raise VisionError(f"vision failed: {type(problem).__name__}: {problem}") from problem
+
+    def _classified(self, image: np.ndarray) -> tuple[Page, Observation, Decision]:
+        """The page and classification of ``image``; the last frame's are reused, since the flow
+        observes the frame it has just classified."""
+        key = _frame_key(image)
+        with self._lock:
+            if self._last is not None and self._last[0] == key:
+                return self._last[1], self._last[2], self._last[3]
+        # One reduced copy serves the picture area, the blank test, text detection and colours.
+        scale = min(1.0, WORK_LINES / image.shape[0])
+        small = _reduced(image, scale)
+        small_area = find_picture_area(small)
+        area = _scaled_box(small_area, 1.0 / scale, image.shape)
+        blank = _blank(small, small_area)
+        lines = [] if blank is not None else detect_lines_reduced(small, scale, area)
+        page = Page(image, area, lines, self._reader, small=small, scale=scale)
+        if blank is not None:
+            evidence = Evidence(f"blank:{blank}", 1.0, f"frames.blank_kind says {blank}", area)
+            observation = Observation(ScreenState.BLACK, 0.95, evidence=(evidence,))
+            decision = Decision()
+        else:
+            observation, decision = self._classifier.classify(page)
+        with self._lock:
+            self._last = (key, page, observation, decision)
+        return page, observation, decision
+
+
+def _reduced(image: np.ndarray, scale: float) -> np.ndarray:
+    if scale >= 1.0:
+        return image
+    height, width = image.shape[:2]
+    return frames.area_resize(image, (max(1, round(width * scale)), max(1, round(height * scale))))
+
+
+def _scaled_box(
+    box: tuple[int, int, int, int], factor: float, shape: tuple[int, ...]
+) -> tuple[int, int, int, int]:
+    x, y, w, h = (round(value * factor) for value in box)
+    x, y = min(x, shape[1] - 1), min(y, shape[0] - 1)
+    return (x, y, max(1, min(w, shape[1] - x)), max(1, min(h, shape[0] - y)))
+
+
+def _blank(image: np.ndarray, area: tuple[int, int, int, int]) -> str | None:
+    picture = crop(image, area)
+    blank = frames.blank_kind(picture)
+    if blank is None and picture.shape[:2] == image.shape[:2]:
+        # A black picture inside a grey bezel: the bezel is the only "content". frames'
+        # active_area strips borders by the corner colour, which finds that bezel.
+        blank = frames.blank_kind(crop(image, frames.active_area(image)))
+    return blank
+
+
+def _frame_key(image: np.ndarray) -> tuple[object, ...]:
+    """Identifies a frame cheaply: its buffer, shape and a checksum of a sparse sample."""
+    sample = np.ascontiguousarray(image[::7, ::5])
+    return (image.__array_interface__["data"][0], image.shape, zlib.crc32(sample.data))
+
+
+def _require_zbar() -> None:
+    try:
+        from harness.vision import qr  # noqa: F401 - imported for its check of libzbar
+    except ImportError as problem:
+        raise VisionError(
+            f"QR decoder zbar: cannot load it ({problem}); install libzbar0 and pyzbar"
+        ) from None
 
 
 def _as_bgr(image: object) -> np.ndarray | None:
@@ -89,9 +171,11 @@ def _as_bgr(image: object) -> np.ndarray | None:
     if image.shape[0] < _MIN_SIDE or image.shape[1] < _MIN_SIDE:
         return None
     if image.dtype != np.uint8:
-        if not np.issubdtype(image.dtype, np.number):
+        if not np.issubdtype(image.dtype, np.number) or np.issubdtype(
+            image.dtype, np.complexfloating
+        ):
             return None
-        image = np.clip(image, 0, 255).astype(np.uint8)
+        image = np.clip(np.nan_to_num(image), 0, 255).astype(np.uint8)
     if image.ndim == 2:
         return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     channels = image.shape[2]

@@ -1,0 +1,112 @@
+"""One frame under analysis: its picture area, its text lines and what was read in them.
+
+Classification and field extraction share a ``Page``, so a line is read at most once per frame
+and ``observe`` after ``classify`` reuses every read. Lines are read lazily, in the order the
+decision needs them (title candidates first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from harness.vision.ocr import LineReader, ReadLine
+from harness.vision.text_lines import Box, TextLine
+
+_CONTENT_MARGIN = 0.05
+_MIN_TITLE_GLYPHS = 5
+_LETTER_ASPECT = (0.25, 1.5)
+"""Median glyph width / height of a line of letters."""
+_TITLE_PEERS = 0.8
+"""Lines at least this share of the largest text size count as equally large: among those the
+one nearest the top comes first."""
+
+
+@dataclass
+class Page:
+    image: np.ndarray
+    area: Box
+    """The picture inside black bars or a bezel (frame pixels)."""
+    lines: list[TextLine]
+    reader: LineReader
+    small: np.ndarray | None = None
+    """The frame reduced by ``scale`` (for colours and shapes, which need no detail)."""
+    scale: float = 1.0
+    reads: dict[int, ReadLine] = field(default_factory=dict)
+    extras: dict[str, object] = field(default_factory=dict)
+    """Per-frame results other steps share (QR code, button boxes)."""
+
+    def read(self, line: TextLine) -> ReadLine:
+        key = self.lines.index(line) if line in self.lines else id(line)
+        if key not in self.reads:
+            self.reads[key] = self.reader.read(self.image, line)
+        return self.reads[key]
+
+    def read_all(self, lines: Iterable[TextLine] | None = None) -> list[ReadLine]:
+        return [self.read(line) for line in (self.lines if lines is None else lines)]
+
+    def already_read(self) -> list[ReadLine]:
+        return [self.reads[key] for key in sorted(self.reads) if isinstance(key, int)]
+
+    @property
+    def content(self) -> Box:
+        """Where the text is, with a margin, inside the picture: colours are measured here, so
+        a viewer's frame or a white strip beside the screenshot does not count."""
+        lines = [line for line in self.lines if line.glyphs >= 2]
+        if len(lines) < 2:
+            return self.area
+        ax, ay, aw, ah = self.area
+        x0 = min(line.x for line in lines)
+        y0 = min(line.y for line in lines)
+        x1 = max(line.right for line in lines)
+        y1 = max(line.bottom for line in lines)
+        mx, my = round(_CONTENT_MARGIN * aw), round(_CONTENT_MARGIN * ah)
+        x0, y0 = max(ax, x0 - mx), max(ay, y0 - my)
+        x1, y1 = min(ax + aw, x1 + mx), min(ay + ah, y1 + my)
+        return (x0, y0, max(1, x1 - x0), max(1, y1 - y0))
+
+    def small_box(self, box: Box) -> Box:
+        """``box`` (frame pixels) in the reduced frame's pixels."""
+        return tuple(round(value * self.scale) for value in box)  # type: ignore[return-value]
+
+    def title_candidates(self) -> list[TextLine]:
+        """Lines that could be the title, best first: the largest text, and among lines of
+        about that size the one nearest the top."""
+        words = [
+            line
+            for line in self.lines
+            if line.glyphs >= _MIN_TITLE_GLYPHS
+            and line.box[2] >= 2 * line.box[3]
+            and _LETTER_ASPECT[0] <= line.glyph_aspect <= _LETTER_ASPECT[1]
+        ]
+        ranked = sorted(words, key=lambda line: -line.glyph_height)
+        if not ranked:
+            return []
+        largest = ranked[0].glyph_height
+        peers = sorted(
+            (line for line in ranked if line.glyph_height >= _TITLE_PEERS * largest),
+            key=lambda line: line.y,
+        )
+        return peers + [line for line in ranked if line not in peers]
+
+    def continuation(self, line: TextLine) -> TextLine | None:
+        """The next line of a wrapped heading: the same size, just below, in the same column."""
+        size = line.glyph_height
+        for other in self.lines:
+            if other is line or other.y <= line.y:
+                continue
+            if not 0.75 <= other.glyph_height / size <= 1.33:
+                continue
+            if other.y - line.bottom > 1.0 * line.box[3]:
+                continue
+            aligned_left = abs(other.x - line.x) <= 1.5 * size
+            centred = abs((other.x + other.right) - (line.x + line.right)) <= 3 * size
+            if aligned_left or centred:
+                return other
+        return None
+
+    def below(self, line: TextLine) -> list[TextLine]:
+        """Every line under ``line`` (its top lower than the line's middle), top to bottom."""
+        return [other for other in self.lines if other.y >= line.centre_y and other is not line]

@@ -1,0 +1,295 @@
+"""Find the text lines of a frame, wherever they are: no region is assumed.
+
+The picture is reduced to at most ``WORK_LINES`` lines (Windows scales its layout with the screen
+height, so text of every resolution lands at similar sizes), then text strokes are found by
+morphology in both polarities (white top-hat for light text on the OOBE blue, black top-hat for
+dark text on the Windows 11 card): strokes are thinner than the kernel, backgrounds, tiles and
+buttons are wider. Connected strokes are grouped into lines by height and spacing, so a line is a
+run of glyphs of about one size; a label and a value far to its right stay two lines, which is
+what the label/value reader wants. Cost: a few milliseconds at 1080p.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+Box = tuple[int, int, int, int]
+
+WORK_LINES = 540
+"""Detection works on the picture scaled down to this many lines (never up)."""
+_KERNEL = 13
+"""Top-hat kernel side at the working scale: wider than any stroke, narrower than a button."""
+_MIN_CONTRAST = 34
+_MIN_GLYPH_PX = 4
+_MAX_GLYPH_SHARE = 0.12
+"""A glyph taller than this share of the picture is a picture element (illustration, QR)."""
+_GAP_FACTOR = 0.9
+"""Glyphs join a line when the gap is under this many glyph heights (word spaces are ~0.3)."""
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A detected line of text, in frame pixels."""
+
+    box: Box
+    glyph_height: float
+    """Median glyph height in frame pixels: the text size, used to find titles."""
+    glyphs: int
+    polarity: str
+    """``light`` (light text on a darker ground) or ``dark``."""
+    glyph_aspect: float = 0.6
+    """Median width / height of the glyphs: letters are 0.3-1; the dots of a focus rectangle or
+    the stripes of an icon are not."""
+
+    @property
+    def x(self) -> int:
+        return self.box[0]
+
+    @property
+    def y(self) -> int:
+        return self.box[1]
+
+    @property
+    def right(self) -> int:
+        return self.box[0] + self.box[2]
+
+    @property
+    def bottom(self) -> int:
+        return self.box[1] + self.box[3]
+
+    @property
+    def centre_y(self) -> float:
+        return self.box[1] + self.box[3] / 2
+
+
+def detect_lines(image_bgr: np.ndarray, area: Box | None = None) -> list[TextLine]:
+    """Text lines inside ``area`` (frame pixels; the whole frame by default), top to bottom."""
+    scale = min(1.0, WORK_LINES / max(1, image_bgr.shape[0]))
+    small = reduce(image_bgr, scale)
+    return detect_lines_reduced(small, scale, area)
+
+
+def reduce(image_bgr: np.ndarray, scale: float) -> np.ndarray:
+    if scale >= 1.0:
+        return image_bgr
+    height, width = image_bgr.shape[:2]
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
+
+
+def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) -> list[TextLine]:
+    """``detect_lines`` on a frame already reduced by ``scale`` (shared with the other steps
+    that work on a small copy); ``area`` and the lines are in full-frame pixels."""
+    ax, ay, aw, ah = (
+        area
+        if area is not None
+        else (0, 0, round(small_bgr.shape[1] / scale), round(small_bgr.shape[0] / scale))
+    )
+    x0, y0 = int(ax * scale), int(ay * scale)
+    x1, y1 = round((ax + aw) * scale), round((ay + ah) * scale)
+    small = small_bgr[y0:y1, x0:x1]
+    if small.size == 0:
+        return []
+    # Detection wants at most WORK_LINES lines of picture: a frame reduced for the whole frame
+    # may still be taller than that inside its area only if it was not reduced enough.
+    extra = min(1.0, WORK_LINES / max(1, small.shape[0]))
+    if extra < 0.95:
+        small = reduce(small, extra)
+        scale *= extra
+        x0, y0 = round(x0 * extra), round(y0 * extra)
+    ax, ay = round(x0 / scale), round(y0 / scale)
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    background = _background(grey)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (_KERNEL, _KERNEL))
+    lines: list[TextLine] = []
+    for polarity, operation in (("light", cv2.MORPH_TOPHAT), ("dark", cv2.MORPH_BLACKHAT)):
+        strokes = cv2.morphologyEx(grey, operation, kernel)
+        # A stroke must also differ from the local background in its own direction: otherwise
+        # the gaps between light lines would read as dark text (and the holes of dark letters
+        # as light text).
+        differs = (
+            cv2.subtract(grey, background)
+            if polarity == "light"
+            else cv2.subtract(background, grey)
+        )
+        mask = ((strokes >= _MIN_CONTRAST) & (differs >= _MIN_CONTRAST // 2)).astype(np.uint8)
+        glyphs = _glyph_boxes(mask, small.shape[0])
+        for box, height, count, aspect in _group(glyphs):
+            x, y, w, h = box
+            frame_box = (
+                ax + int(x / scale),
+                ay + int(y / scale),
+                max(1, round(w / scale)),
+                max(1, round(h / scale)),
+            )
+            lines.append(TextLine(frame_box, height / scale, count, polarity, aspect))
+    return _merge_pieces(_drop_contained(sorted(lines, key=lambda line: (line.y, line.x))))
+
+
+def _background(grey: np.ndarray) -> np.ndarray:
+    """The local background level: the median of a coarse (1/8) copy, where text is a minority
+    of every neighbourhood."""
+    height, width = grey.shape
+    coarse = cv2.resize(
+        grey, (max(1, width // 8), max(1, height // 8)), interpolation=cv2.INTER_AREA
+    )
+    coarse = cv2.medianBlur(coarse, 5)
+    return cv2.resize(coarse, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def _glyph_boxes(mask: np.ndarray, picture_lines: int) -> np.ndarray:
+    # Outer contours of every component (also those inside another's hole: a frame drawn around
+    # the screenshot must not hide the text inside it). The same boxes as
+    # connectedComponentsWithStats, 30 times faster here.
+    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return np.zeros((0, 4), np.int32)
+    outer = hierarchy[0][:, 3] < 0
+    boxes = np.array(
+        [cv2.boundingRect(c) for c, keep in zip(contours, outer, strict=True) if keep], np.int32
+    ).reshape(-1, 4)
+    x, y, w, h = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    integral = cv2.integral(mask)
+    areas = integral[y + h, x + w] - integral[y, x + w] - integral[y + h, x] + integral[y, x]
+    keep = (
+        (h >= _MIN_GLYPH_PX)
+        & (h <= _MAX_GLYPH_SHARE * picture_lines)
+        & (w <= 12 * h)  # rules and underlines
+        & (areas >= 0.08 * w * h)  # outlines of big boxes
+        & (areas <= 0.95 * w * h + 4)  # solid blocks (QR modules, icons' fills)
+    )
+    return boxes[keep]
+
+
+def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
+    """Glyph boxes joined into lines: first rows (glyphs whose centres share a band), then each
+    row split where the gap or the glyph size jumps. Sorting keeps this near O(n log n)."""
+    found: list[tuple[Box, float, int, float]] = []
+    for row in _rows(glyphs):
+        row = row[np.argsort(row[:, 0], kind="stable")].tolist()
+        segment: list[list[int]] = []
+        heights: list[int] = []
+        right = 0
+        for glyph in row:
+            x, _y, w, h = glyph
+            if segment:
+                line_h = heights[len(heights) // 2]
+                gap = x - right
+                # A jump in size splits a line (an icon beside its text is no glyph of it).
+                if gap > _GAP_FACTOR * max(line_h, h) or not 0.45 <= h / line_h <= 2.2:
+                    _emit(segment, heights, found)
+                    segment, heights, right = [], [], 0
+            segment.append(glyph)
+            insort(heights, h)
+            right = max(right, x + w)
+        _emit(segment, heights, found)
+    return found
+
+
+def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
+    if len(glyphs) == 0:
+        return []
+    centres = glyphs[:, 1] + glyphs[:, 3] / 2
+    order = np.argsort(centres, kind="stable")
+    rows: list[list[int]] = []
+    band_top = band_bottom = 0.0
+    for index in order:
+        _x, y, _w, h = (int(v) for v in glyphs[index])
+        centre = centres[index]
+        if rows and band_top <= centre <= band_bottom:
+            rows[-1].append(index)
+            # Sorted by centre, the band only grows down (descenders), by the middle half of
+            # each glyph, so that one tall glyph does not chain the next row in.
+            band_bottom = max(band_bottom, y + 0.8 * h + 1)
+            continue
+        rows.append([index])
+        # Wide enough that a word of x-height letters ("vance") joins one with ascenders.
+        band_top, band_bottom = y + 0.2 * h, y + 0.8 * h + 1
+    return [glyphs[indices] for indices in rows]
+
+
+def _emit(
+    segment: list[list[int]], heights: list[int], found: list[tuple[Box, float, int, float]]
+) -> None:
+    if not segment:
+        return
+    x0 = min(g[0] for g in segment)
+    y0 = min(g[1] for g in segment)
+    x1 = max(g[0] + g[2] for g in segment)
+    y1 = max(g[1] + g[3] for g in segment)
+    if len(segment) < 2 and x1 - x0 < 1.6 * (y1 - y0):
+        return  # a lone blob the size of a letter: an icon, a dot, a badge
+    aspects = sorted(g[2] / max(1, g[3]) for g in segment)
+    found.append(
+        (
+            (x0, y0, x1 - x0, y1 - y0),
+            float(heights[len(heights) // 2]),
+            len(segment),
+            aspects[len(aspects) // 2],
+        )
+    )
+
+
+def _drop_contained(lines: list[TextLine]) -> list[TextLine]:
+    """One line per place: where the other polarity also found something (the gaps between
+    close lines, the holes of letters), the line with more glyphs is the text."""
+    kept: list[TextLine] = []
+    for line in sorted(lines, key=lambda item: (-item.glyphs, -item.glyph_height)):
+        # Only the two polarities compete: lines of one mask do not share glyphs.
+        if any(
+            other.polarity != line.polarity and _overlap(line.box, other.box) > 0.5
+            for other in kept
+        ):
+            continue
+        if line.glyphs == 1 and any(_overlap(other.box, line.box) > 0.8 for other in kept):
+            continue  # one blob around a line of text: a button's fill or a box, not text
+        kept.append(line)
+    return sorted(kept, key=lambda item: (item.y, item.x))
+
+
+def _merge_pieces(lines: list[TextLine]) -> list[TextLine]:
+    """Pieces of one line that grouping split (at a dot too small to be a glyph, at a JPEG
+    blotch) are joined: same row, same size, a gap no wider than a word space."""
+    merged: list[TextLine] = []
+    for line in sorted(lines, key=lambda item: item.x):
+        for index, other in enumerate(merged):
+            size = max(other.glyph_height, line.glyph_height)
+            same_row = _row_share(other.box, line.box) >= 0.6
+            same_size = 0.6 <= line.glyph_height / max(1e-6, other.glyph_height) <= 1.6
+            gap = line.x - other.right
+            if (
+                other.polarity == line.polarity
+                and same_row
+                and same_size
+                and -2 <= gap <= 0.6 * size
+            ):
+                x0, y0 = min(other.x, line.x), min(other.y, line.y)
+                x1, y1 = max(other.right, line.right), max(other.bottom, line.bottom)
+                merged[index] = TextLine(
+                    (x0, y0, x1 - x0, y1 - y0),
+                    max(other.glyph_height, line.glyph_height),
+                    other.glyphs + line.glyphs,
+                    other.polarity,
+                )
+                break
+        else:
+            merged.append(line)
+    return sorted(merged, key=lambda item: (item.y, item.x))
+
+
+def _row_share(a: Box, b: Box) -> float:
+    top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
+    return max(0, bottom - top) / max(1, min(a[3], b[3]))
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """Intersection over the area of ``a``."""
+    left, top = max(a[0], b[0]), max(a[1], b[1])
+    right, bottom = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
+    if right <= left or bottom <= top:
+        return 0.0
+    return (right - left) * (bottom - top) / max(1, a[2] * a[3])
