@@ -239,11 +239,12 @@ def _drop_contained(lines: list[TextLine]) -> list[TextLine]:
     close lines, the holes of letters), the line with more glyphs is the text."""
     kept: list[TextLine] = []
     for line in sorted(lines, key=lambda item: (-item.glyphs, -item.glyph_height)):
-        # Only the two polarities compete: lines of one mask do not share glyphs.
-        if any(
-            other.polarity != line.polarity and _overlap(line.box, other.box) > 0.5
-            for other in kept
-        ):
+        # Only the two polarities compete: lines of one mask do not share glyphs, so their
+        # overlaps add up (the gap between two close lines straddles both of them).
+        covered = sum(
+            _overlap(line.box, other.box) for other in kept if other.polarity != line.polarity
+        )
+        if covered > 0.5:
             continue
         if line.glyphs == 1 and any(_overlap(other.box, line.box) > 0.8 for other in kept):
             continue  # one blob around a line of text: a button's fill or a box, not text
