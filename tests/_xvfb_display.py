@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests._processes import stop
 from tests.e2e_required import missing_component
 
 SCREEN = "1280x900x24"
@@ -56,16 +57,6 @@ def _free_numbers() -> Iterator[int]:
             yield number
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
 def _write_cookie(path: Path, display: str) -> None:
     path.touch()
     subprocess.run(
@@ -93,7 +84,7 @@ def _start(number: int, xauthority: Path) -> subprocess.Popen[bytes] | None:
         if socket.exists():
             return process
         time.sleep(0.05)
-    _stop(process)
+    stop(process)
     return None
 
 
@@ -115,4 +106,4 @@ def xvfb_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDisplay]
         try:
             yield display
         finally:
-            _stop(process)
+            stop(process)

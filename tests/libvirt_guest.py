@@ -27,6 +27,7 @@ import pytest
 from harness.sim.guest.builder import GuestBuild, build_guest, guest_cmdline
 from harness.targets.libvirt_templates import render_template
 from tests._kvm_device import apply_debian_kvm_mode
+from tests._processes import stop
 from tests.e2e_required import missing_component
 
 LIBVIRT_URI = "qemu:///system"
@@ -42,16 +43,6 @@ def libvirt_answers() -> bool:
     return probe.returncode == 0
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
 @dataclass
 class Daemons:
     uri: str
@@ -62,8 +53,8 @@ class Daemons:
     def start(self, name: str) -> None:
         binary = shutil.which(name)
         assert binary is not None
-        log = (self.logs / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen([binary], stdout=log, stderr=subprocess.STDOUT)
+        with (self.logs / f"{name}.log").open("ab") as log:  # the child keeps its own copy
+            self.processes[name] = subprocess.Popen([binary], stdout=log, stderr=subprocess.STDOUT)
 
     def wait_until_answering(self, timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
@@ -107,7 +98,7 @@ def libvirt_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemons
     finally:
         for name in ("libvirtd", "virtlogd"):
             if name in daemons.processes:
-                _stop(daemons.processes[name])
+                stop(daemons.processes[name])
 
 
 @dataclass(frozen=True)

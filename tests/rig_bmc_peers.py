@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from tests._processes import stop
 from tests.e2e_required import missing_component
 from tests.libvirt_guest import Daemons
 
@@ -62,16 +63,6 @@ def virsh(uri: str, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 def domain_state(uri: str) -> str:
     return virsh(uri, "domstate", DOMAIN_NAME).stdout.strip()
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +150,7 @@ def running_sushy(uri: str, tmp_path: Path) -> Iterator[SushyPeer]:
                 time.sleep(0.2)
         yield SushyPeer(url=f"http://127.0.0.1:{port}", process=process)
     finally:
-        stop_process(process)
+        stop(process)
         log.close()
 
 
@@ -246,7 +237,7 @@ def running_vbmc(uri: str, domain: str, tmp_path: Path) -> Iterator[VbmcPeer]:
         _wait_for_ipmi(port)
         yield VbmcPeer(port=port, process=process)
     finally:
-        stop_process(process)
+        stop(process)
         log.close()
 
 

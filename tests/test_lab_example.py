@@ -27,15 +27,11 @@ from harness.keys.chord import parse_chord
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "lab.example.yaml"
 SIM_DEVICES = ("sim-demo", "sim-vm-like")
-# pyautogui's import on a display that does not answer leaks a pipe (pyscreeze's `which scrot`)
-# and a socket (python-xlib's failed connect): their ResourceWarnings are not the harness's, and
-# are ignored for the desktop device alone, so that a leak of our own still fails every test.
-_THIRD_PARTY_LEAKS = pytest.mark.filterwarnings("ignore::ResourceWarning")
 HARDWARE_DEVICES = (
     "win11-vm-01",
     "laptop-07",
     "kiosk-12",
-    pytest.param("desk-03", marks=_THIRD_PARTY_LEAKS),
+    "desk-03",
     "hyperv-w11-02",
 )
 PASSWORD_VARIABLES = ("BMC_07_PASSWORD", "PIKVM_12_PASSWORD", "BMC_03_PASSWORD", "HYPERV_PASSWORD")

@@ -15,6 +15,7 @@ import pytest
 from harness.errors import ConfigError, PowerControlError
 from harness.targets import ipmi
 from harness.targets.protocols import GracefulPower, PowerState
+from tests._processes import stop
 from tests.rig_bmc_peers import (
     BMC_PASSWORD,
     BMC_USER,
@@ -70,8 +71,7 @@ def pyghmi_bmc(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
         assert process.stdout is not None and process.stdout.readline().strip() == "ready"
         yield port
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
 def test_a_stray_ipmitool_password_cannot_override_the_configured_one(

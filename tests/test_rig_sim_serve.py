@@ -17,6 +17,7 @@ import yaml
 
 from harness.targets.ch9329 import build_frame
 from harness.targets.http_client import HttpClient, TlsSettings
+from tests._processes import stop
 
 pytestmark = pytest.mark.rig
 
@@ -55,8 +56,8 @@ def test_sim_serve_prints_a_lab_file_and_serves_every_peer() -> None:
             client.close()
         assert answer.status == 200 and answer.json()["result"]["leds"]["power"] is True
     finally:
-        process.terminate()
-        assert process.wait(timeout=15) == 0
+        code = stop(process)
+    assert code == 0
 
 
 def test_harness_run_drives_the_served_rig_from_a_lab_file(tmp_path: Path) -> None:
@@ -86,8 +87,8 @@ def test_harness_run_drives_the_served_rig_from_a_lab_file(tmp_path: Path) -> No
         assert run.returncode == 0, run.stdout + run.stderr
         assert "verdict: PASSED" in run.stdout and "Reseal powered the device off" in run.stdout
     finally:
-        server.terminate()
-        assert server.wait(timeout=15) == 0
+        code = stop(server)
+    assert code == 0
 
 
 def _read_lab(process: subprocess.Popen[str]) -> dict:

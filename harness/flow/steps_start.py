@@ -103,6 +103,7 @@ class ProvisioningChoice:
         settings = ctx.settings
         pattern = re.compile(settings.provisioning_tile, re.IGNORECASE)
         with ctx.recorder.phase("options_to_configuration"):
+            ctx.watcher.settled(settings.settle_for("next_tile"))
             selected = ctx.watcher.observe().fields.selected_tile
             moves = 0
             while not (selected and pattern.search(selected)):
@@ -111,11 +112,14 @@ class ProvisioningChoice:
                         "could not move the selection to the provisioning tile "
                         f"(/{settings.provisioning_tile}/); selected: {selected!r}"
                     )
+                before = ctx.watcher.content_version
                 self.actions.run_keys("next_tile")
                 moves += 1
-                ctx.watcher.wait_for(
-                    (ScreenState.OPTIONS,), settings.poll_interval_s * 4, what="options dialog"
-                )
+                # Read the selection from a frame that shows the move: a frame grabbed before
+                # the device redrew still shows the old tile, and one more move from there
+                # would land on "Reset device".
+                if ctx.watcher.wait_for_change(before, settings.settle_for("next_tile")) is None:
+                    ctx.recorder.event("retry", "next tile: the screen did not change")
                 selected = ctx.watcher.observe().fields.selected_tile
             handle.detail = f"selected {selected!r} after {moves} move(s)"
             ctx.recorder.event("selected", f"tile {selected!r} confirmed on screen")

@@ -138,7 +138,12 @@ class TechnicianFlow:
             record_fields(ctx, observation)
             handle.detail = check_fields(ctx, observation, "configuration screen")
             if ctx.settings.refresh:
+                before = ctx.watcher.content_version
                 self.actions.act_until("refresh", leave=(), handle=handle)
+                # A new profile shows as a change; a frame from before Refresh took effect
+                # would be checked as the refreshed one. No change in the settle time: the
+                # device redrew the same values.
+                ctx.watcher.wait_for_change(before, ctx.settings.settle_for("refresh"))
                 ctx.watcher.require(
                     (ScreenState.CONFIGURATION,),
                     ctx.settings.screen_timeout_s,

@@ -125,6 +125,42 @@ class ScreenWatcher:
                 return None
             self._sleep(self._settings.poll_interval_s)
 
+    @property
+    def content_version(self) -> int:
+        """Counts content changes; compare two readings to know whether the screen changed."""
+        return self._content
+
+    def wait_for_change(self, since: int, timeout_s: float) -> Sighting | None:
+        """Poll until the content differs from version ``since`` and has settled (the next frame
+        shows the same content); None when it did not change within ``timeout_s``.
+
+        A key's effect must be read from a frame that shows all of it: capture lags the device
+        (a VM's display, an HDMI grabber), so a frame grabbed right after a key may predate it,
+        and one grabbed while the device redraws shows half the old picture (tearing, fades).
+        A change that never settles is returned as last seen when ``timeout_s`` runs out.
+        """
+        deadline = self._clock() + timeout_s
+        changed: Sighting | None = None
+        while True:
+            sighting = self.poll()
+            if changed is not None and not sighting.changed:
+                return sighting
+            if self._content != since:
+                changed = sighting
+            if self._clock() >= deadline:
+                return changed
+            self._sleep(self._settings.poll_interval_s)
+
+    def settled(self, timeout_s: float) -> Sighting:
+        """The latest sighting once its content has held for one more frame (or ``timeout_s``
+        ran out): a screen that has just appeared may still be drawing."""
+        deadline = self._clock() + timeout_s
+        sighting = self._last if self._last is not None else self.poll()
+        while sighting.changed and self._clock() < deadline:
+            self._sleep(self._settings.poll_interval_s)
+            sighting = self.poll()
+        return sighting
+
     def require(self, states: Collection[ScreenState], timeout_s: float, *, what: str) -> Sighting:
         """Like ``wait_for``, but a timeout is a rig error naming the screen actually seen."""
         sighting = self.wait_for(states, timeout_s, what=what)

@@ -16,10 +16,12 @@ pyautogui also ignores key names it does not know without a word; every name is 
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -46,20 +48,44 @@ def load_pyautogui(display: str | None) -> Any:
         if display:
             os.environ["DISPLAY"] = display
         try:
-            import pyautogui
-        except ImportError as problem:
-            raise UsageError(
-                f"pyautogui is not installed ({problem}): pip install 'autopilot-harness[desktop]'"
-            ) from None
-        except Exception as problem:  # Xlib raises its own errors when the display is unusable
-            raise ConnectionLost(
-                f"pyautogui cannot open display {display or saved!r}: {problem} "
-                "(is the X server running, and does XAUTHORITY name an existing file?)"
-            ) from None
+            pyautogui, failure = _import_quietly()
         finally:
             if display:
                 _restore_display(saved)
+        if isinstance(failure, ImportError):
+            raise UsageError(
+                f"pyautogui is not installed ({failure}): pip install 'autopilot-harness[desktop]'"
+            )
+        if failure is not None:  # Xlib raises its own errors when the display is unusable
+            raise ConnectionLost(
+                f"pyautogui cannot open display {display or saved!r}: {failure} "
+                "(is the X server running, and does XAUTHORITY name an existing file?)"
+            )
         return pyautogui
+
+
+def _import_quietly() -> tuple[Any, Exception | None]:
+    """``import pyautogui`` without its own leaks' warnings: (the module, None) or (None, what
+    went wrong, without its traceback).
+
+    Its import leaves files and sockets to the collector (pyscreeze's ``which`` pipes,
+    python-xlib's Xauthority file, the socket of a connect that failed, held by the failed
+    import's frames); their ResourceWarnings are the libraries', not the caller's, and would
+    otherwise surface later, attributed to whatever runs when the collector does. They are
+    collected here, unheard.
+    """
+    failure: Exception | None = None
+    module: Any = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            import pyautogui as module
+        except Exception as problem:
+            # A copy without traceback or context: the frames that hold the leaks can go.
+            kind = ImportError if isinstance(problem, ImportError) else RuntimeError
+            failure = kind(str(problem))
+        gc.collect()
+    return module, failure
 
 
 def _restore_display(saved: str | None) -> None:
