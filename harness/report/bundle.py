@@ -54,7 +54,6 @@ import numpy as np
 from harness import __version__
 from harness.errors import UsageError
 from harness.report.atomic import atomic_write_text
-from harness.report.change import FrameChangeDetector
 from harness.report.html import write_html_report
 from harness.report.masking import MaskingFormatter, SecretMasker, SecretMaskingFilter
 from harness.report.result import (
@@ -75,6 +74,7 @@ from harness.report.result import (
     check_choice,
 )
 from harness.report.video import DEFAULT_FRAME_DURATION_S, ChangedFrameVideo, VideoUnavailable
+from harness.vision.change import Change, ChangeDetector
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ class RunBundle:
         self._screenshot_count = 0
         self._diagnostic_count = 0
         self._log_handlers: list[tuple[logging.Logger, logging.Handler]] = []
-        self._detector = FrameChangeDetector()
+        self._detector = ChangeDetector()
         self._timeline: IO[str] | None = (self.path / TIMELINE_FILE).open("a", encoding="utf-8")
         self._video: ChangedFrameVideo | None = (
             ChangedFrameVideo(
@@ -355,7 +355,7 @@ class RunBundle:
             if self._timeline is None:
                 raise UsageError("add_frame after the bundle was closed")
             if changed is None:
-                changed = self._detector.changed(image_bgr)
+                changed = self._detector.compare(image_bgr) is Change.CHANGED
             t = self.since_start(timestamp_monotonic)
             wall = self.wall_time(timestamp_monotonic)
             video_t = self._add_to_video(image_bgr, t, wall, state) if changed else None
