@@ -47,10 +47,11 @@ from harness.vision.signature import (
     largest_difference,
 )
 
-NOISE_THRESHOLD = 12
+NOISE_THRESHOLD = 14
 """Largest cell difference (0-255) still counted as "the same": two captures of one picture
-(sensor noise sigma 6-10, JPEG-50) differ by at most 10 in any cell; one changed status line of
-20 px text moves a cell by 19 (1024x768) to 38 (1080p)."""
+(sensor noise sigma 2-10, JPEG 50-90), or a sharp picture and its JPEG-50 copy, differ by at most
+10 in any cell; one changed digit of the ESP's 15 px substep text moves a cell by 22 (1024x768)
+to 42 (1080p)."""
 BLOB_MAX_SIDE = 0.09
 """Largest side of an animated blob's box, as a share of the frame height (UI scales with it):
 97 px at 1080p, room for the OOBE spinner (75 px); a changed status word is wider."""
@@ -66,6 +67,9 @@ ANIMATION_MEMORY = 40
 """Frames after its last movement that a cell that moved twice still counts as animating (10 s
 at 4 frames a second); long enough to span the cycle of dots and blinking carets."""
 
+ANIMATION_REACH = 0.012
+"""How far (share of the frame height: 2 cells at 1080p) around a cell seen animating a
+difference still counts as that animation."""
 THIN_MAX_HEIGHT = 0.02
 """A blob at most this tall (share of the frame height: 2 cells at 1080p) is a row of small marks,
 like the ESP's progress dots (3-4 px at 1080p, spread over about 100 px) ..."""
@@ -136,6 +140,8 @@ class ChangeDetector:
         self._frame = 0
         self._last_move = np.empty(0, np.int64)
         self._move_before = np.empty(0, np.int64)
+        self._first_move = np.empty(0, np.int64)
+        self._reference_frame = 0
         self._unmoved = 0
         self.last_difference = 255.0
         """Largest cell difference from the reference in the last ``compare`` (0-255)."""
@@ -171,8 +177,7 @@ class ChangeDetector:
         if not _small_blobs(differs):
             return self._changed(current)
         self._remember_movement(moved)
-        animating = (self._frame - self._move_before) <= ANIMATION_MEMORY
-        content = differs & ~animating
+        content = differs & ~self._animating()
         if not content.any():
             self._unmoved = 0
             return Change.ANIMATED
@@ -187,15 +192,34 @@ class ChangeDetector:
             # A new size: the movement history of the old grid means nothing on the new one.
             self._last_move = np.full(grid_size(current.frame_shape), _NEVER, np.int64)
             self._move_before = self._last_move.copy()
+        self._first_move = np.full(self._last_move.shape, _NEVER, np.int64)
         self._reference = current
+        self._reference_frame = self._frame
         self._unmoved = 0
         return Change.CHANGED
+
+    def _animating(self) -> np.ndarray:
+        """Cells whose differences are animation, not content:
+
+        - cells that moved twice within ANIMATION_MEMORY frames, and their close neighbours;
+        - cells that left the reference within SETTLE_FRAMES frames of it being taken, for
+          ANIMATION_MEMORY frames: the reference caught the animation mid-way, and its dots
+          leave holes where they were, which stay put until a dot passes there again.
+        """
+        recent = (self._frame - self._move_before) <= ANIMATION_MEMORY
+        if self._frame - self._reference_frame <= ANIMATION_MEMORY:
+            early = (self._first_move - self._reference_frame) <= SETTLE_FRAMES
+            recent |= early & (self._first_move != _NEVER)
+        reach = max(1, round(ANIMATION_REACH * recent.shape[0]))
+        kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+        return cv2.dilate(recent.view(np.uint8), kernel).view(bool)
 
     def _remember_movement(self, moved: np.ndarray) -> None:
         # History survives a CHANGED on purpose: a spinner keeps spinning across a status change,
         # and forgetting it would make its next movement look like content again.
         self._move_before[moved] = self._last_move[moved]
         self._last_move[moved] = self._frame
+        self._first_move[moved & (self._first_move == _NEVER)] = self._frame
 
 
 def _small_blobs(mask: np.ndarray) -> bool:

@@ -29,6 +29,11 @@ COLOUR_FACTOR = 2**COLOUR_HALVINGS
 """Grey cells across (and down) one colour cell (4). Colour is compared on a coarser grid because
 JPEG keeps colour at half resolution (4:2:0) and smears it around edges; the hue changes that
 matter (a red vs a green screen, a recoloured banner or result) are large."""
+COLOUR_WEIGHT_SHIFT = 1
+"""Colour differences count half (>> 1) against grey ones: around white text on a coloured page,
+JPEG's subsampled colour overshoots and is clipped, which moves a coarse cell's mean colour by up
+to 11 levels (JPEG-50) while its grey moves by 8. The colour changes that matter are ten times
+that (a red vs a green screen: 180)."""
 
 
 @dataclass(frozen=True)
@@ -114,13 +119,13 @@ def _halving_buffers(sampled: np.ndarray, cols: int, rows: int) -> list[np.ndarr
 
 def difference_grid(a: Signature, b: Signature) -> np.ndarray | None:
     """Per grey cell, how much two signatures differ (uint8, 0-255): the grey difference or, if
-    larger, the largest colour channel difference of the coarse cell it lies in. None when the
+    larger, half the largest colour channel difference of the coarse cell it lies in. None when the
     frames have different sizes (a mode change)."""
     if a.frame_shape != b.frame_shape:
         return None
     grey = cv2.absdiff(a.grey, b.grey)
     colour = cv2.absdiff(a.colour, b.colour)
-    colour = colour.max(axis=2) if colour.ndim == 3 else colour
+    colour = np.right_shift(colour.max(axis=2) if colour.ndim == 3 else colour, COLOUR_WEIGHT_SHIFT)
     if colour.max() == 0:
         return grey
     rows, cols = grey.shape
@@ -129,10 +134,13 @@ def difference_grid(a: Signature, b: Signature) -> np.ndarray | None:
 
 
 def largest_difference(a: Signature, b: Signature) -> float:
-    """The largest cell difference of two signatures, 0-255; 255 for frames of different sizes."""
+    """The largest cell difference of two signatures (colour counted half), 0-255; 255 for frames
+    of different sizes."""
     if a.frame_shape != b.frame_shape:
         return 255.0
-    return float(max(cv2.absdiff(a.grey, b.grey).max(), cv2.absdiff(a.colour, b.colour).max()))
+    grey = int(cv2.absdiff(a.grey, b.grey).max())
+    colour = int(cv2.absdiff(a.colour, b.colour).max()) >> COLOUR_WEIGHT_SHIFT
+    return float(max(grey, colour))
 
 
 def area_resize(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
