@@ -70,12 +70,13 @@ at 4 frames a second); long enough to span the cycle of dots and blinking carets
 ANIMATION_REACH = 0.012
 """How far (share of the frame height: 2 cells at 1080p) around a cell seen animating a
 difference still counts as that animation."""
-THIN_MAX_HEIGHT = 0.02
-"""A blob at most this tall (share of the frame height: 2 cells at 1080p) is a row of small marks,
-like the ESP's progress dots (3-4 px at 1080p, spread over about 100 px) ..."""
+THIN_MAX_HEIGHT = 0.015
+"""A blob at most this tall (share of the frame height, rounded down: 1 cell at 768 lines, 2 at
+1080p, 4 at 4K) is a row of small marks, like the ESP's progress dots (3-4 px at 1080p, spread
+over about 100 px) ..."""
 THIN_MAX_WIDTH = 0.3
-"""... and may be this wide (share of the frame height). A line of text is taller (20 px text at
-1080p covers 3-4 cells)."""
+"""... and may be this wide (share of the frame height). A line of text is taller (measured: 2-3
+cells at 768 lines, 3-4 at 1080p)."""
 
 _NEVER = -(10**9)
 _ROW_BRIDGE = np.ones((1, 3), np.uint8)
@@ -136,6 +137,7 @@ class ChangeDetector:
     def reset(self) -> None:
         """Forget everything: the next picture counts as CHANGED."""
         self._reference: Signature | None = None
+        self._before_reference: Signature | None = None
         self._previous: Signature | None = None
         self._frame = 0
         self._last_move = np.empty(0, np.int64)
@@ -161,7 +163,7 @@ class ChangeDetector:
         if reference is None or previous is None or reference.frame_shape != current.frame_shape:
             self.last_difference = 255.0
             self.last_unchanged_signature = False
-            return self._changed(current)
+            return self._changed(current, None)
         # The still-screen path first: two maxima over small grids, nothing allocated per cell.
         self.last_difference = largest_difference(reference, current)
         movement = largest_difference(previous, current)
@@ -174,45 +176,55 @@ class ChangeDetector:
         assert from_reference is not None and from_previous is not None  # same shapes
         moved = from_previous > self.noise_threshold
         differs = from_reference > self.noise_threshold
-        if not _small_blobs(differs):
-            return self._changed(current)
+        holes = self._holes(current) & differs
+        # The animation's holes are judged apart: a pointer that moved is its old place and its
+        # new one, together larger than either. Holes that are large are a change back.
+        judged = differs & ~holes if holes.any() and _small_blobs(holes) else differs
+        if not _small_blobs(judged):
+            return self._changed(current, previous)
         self._remember_movement(moved)
-        content = differs & ~self._animating()
+        content = judged & ~self._recently_moving()
         if not content.any():
             self._unmoved = 0
             return Change.ANIMATED
         self._unmoved = 0 if (moved & content).any() else self._unmoved + 1
         if self._unmoved >= SETTLE_FRAMES:
-            return self._changed(current)
+            return self._changed(current, previous)
         self.settling = True
         return Change.ANIMATED
 
-    def _changed(self, current: Signature) -> Change:
+    def _changed(self, current: Signature, previous: Signature | None) -> Change:
         if self._reference is None or self._reference.frame_shape != current.frame_shape:
             # A new size: the movement history of the old grid means nothing on the new one.
             self._last_move = np.full(grid_size(current.frame_shape), _NEVER, np.int64)
             self._move_before = self._last_move.copy()
         self._first_move = np.full(self._last_move.shape, _NEVER, np.int64)
         self._reference = current
+        self._before_reference = previous
         self._reference_frame = self._frame
         self._unmoved = 0
         return Change.CHANGED
 
-    def _animating(self) -> np.ndarray:
-        """Cells whose differences are animation, not content:
-
-        - cells that moved twice within ANIMATION_MEMORY frames, and their close neighbours;
-        - cells that left the reference within SETTLE_FRAMES frames of it being taken, for
-          ANIMATION_MEMORY frames: the reference caught the animation mid-way, and its dots
-          leave holes where they were, which stay put until a dot passes there again.
-        """
+    def _recently_moving(self) -> np.ndarray:
+        """Cells that moved twice within ANIMATION_MEMORY frames, and their close neighbours."""
         recent = (self._frame - self._move_before) <= ANIMATION_MEMORY
-        if self._frame - self._reference_frame <= ANIMATION_MEMORY:
-            early = (self._first_move - self._reference_frame) <= SETTLE_FRAMES
-            recent |= early & (self._first_move != _NEVER)
         reach = max(1, round(ANIMATION_REACH * recent.shape[0]))
         kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
         return cv2.dilate(recent.view(np.uint8), kernel).view(bool)
+
+    def _holes(self, current: Signature) -> np.ndarray:
+        """Where the reference caught an animation mid-way: its dots (its pointer) leave holes
+        where they were, which stay put until a dot passes there again. A hole looks like the
+        frame before the reference; for the first reference of a stream (no frame before it),
+        cells that left it within SETTLE_FRAMES frames count (so a small change in the first
+        frames of a stream waits for the next CHANGED)."""
+        before = self._before_reference
+        if before is not None:
+            like_before = difference_grid(before, current)
+            if like_before is not None:
+                return like_before <= self.noise_threshold
+        early = (self._first_move - self._reference_frame) <= SETTLE_FRAMES
+        return early & (self._first_move != _NEVER)
 
     def _remember_movement(self, moved: np.ndarray) -> None:
         # History survives a CHANGED on purpose: a spinner keeps spinning across a status change,
@@ -234,7 +246,7 @@ def _small_blobs(mask: np.ndarray) -> bool:
         return False
     rows = mask.shape[0]  # cells are square: a share of the frame height is a share of the rows
     max_side = max(1, round(BLOB_MAX_SIDE * rows))
-    thin = max(1, round(THIN_MAX_HEIGHT * rows))
+    thin = max(1, int(THIN_MAX_HEIGHT * rows))
     thin_width = max(1, round(THIN_MAX_WIDTH * rows))
     widths, heights = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     compact = (widths <= max_side) & (heights <= max_side)

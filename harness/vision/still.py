@@ -42,11 +42,12 @@ def wait_for_still_screen(
     detector = ChangeDetector(noise_threshold=threshold)
     start = clock()
     last_change = start
+    settling_since: float | None = None
     frame = grab()
     detector.compare(frame.image)
     while True:
         now = clock()
-        if now - last_change >= still_s:
+        if now - last_change >= still_s and settling_since is None:
             return frame
         if now - start >= timeout_s:
             raise StillScreenTimeout(
@@ -57,6 +58,14 @@ def wait_for_still_screen(
             )
         sleep(interval_s)
         frame = grab()
-        # A small difference still settling may be content (one changed digit): not still yet.
-        if detector.compare(frame.image) is Change.CHANGED or detector.settling:
-            last_change = clock()
+        change = detector.compare(frame.image)
+        seen = clock()
+        # A small difference still settling may be content (one changed digit): not still yet;
+        # once it proves to be content, it changed when it first appeared.
+        if detector.settling:
+            settling_since = seen if settling_since is None else settling_since
+        elif change is Change.CHANGED:
+            last_change = seen if settling_since is None else settling_since
+            settling_since = None
+        else:
+            settling_since = None
