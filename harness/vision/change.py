@@ -9,7 +9,7 @@ Three answers, because the flow needs to tell a frozen capture from a stuck devi
 - ``CHANGED``: the content changed: classify again. The new picture becomes the reference.
 
 How (figures in docs/vision-frames.md): each frame is reduced to a ``Signature`` (cell averages,
-``harness.vision.signature``; 1080p in about 0.4 ms) and compared with the reference, the last
+``harness.vision.signature``; 1080p in 0.6-1 ms here) and compared with the reference, the last
 CHANGED picture, and with the previous frame. A cell that differs by more than the noise
 threshold is a difference; a cell that differs from the previous frame has moved.
 

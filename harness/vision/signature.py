@@ -12,7 +12,8 @@ samples, and nothing on a screen of the flow changes in a single 1 px row. The r
 by OpenCV's exact 2 x 2 INTER_AREA halving (its fast SIMD path) into buffers kept between calls,
 so no large array is allocated per frame, then one exact 2 x 1 step (INTER_LINEAR at exactly
 half the size is the mean of two pixels, and much faster than INTER_AREA's general path).
-Measured at 1080p: 0.4 ms, against 4.5 ms for one full-frame INTER_AREA resize.
+Measured at 1080p on this shared machine: 0.6-0.9 ms, against 4.5 ms for one full-frame
+INTER_AREA resize (docs/benchmarks.md).
 """
 
 from __future__ import annotations
