@@ -1,8 +1,8 @@
 """Oracle vision: the simulated device paired with a vision that knows its screen, for fast flow
 tests and the fault matrix.
 
-The renderer is replaced by one that paints a random pattern unique to each View's content and
-remembers it; the ESP's animated progress dots change only a 2 x 2 pixel patch of that pattern
+The renderer is replaced by one that paints a random block pattern unique to each View's content and
+remembers it; the ESP's animated progress dots change only a 4 x 4 pixel patch of that pattern
 (a frame-change detector sees an animation, not new content). ``ViewVision`` looks the picture
 up again and reports what a perfect recogniser would, as the same ``Observation`` types real
 vision produces. The flow, the device model, its keyboard behaviour, the sim target's frame
@@ -62,13 +62,18 @@ class ViewPainter:
             else:
                 seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little")
                 rng = np.random.default_rng(seed)
-                base = rng.integers(30, 156, (*_SIZE, 3), dtype=np.uint8)
+                # Random 8 x 8 blocks, not pixel noise: a change detector compares cell averages,
+                # and those of two pixel-noise pictures are all about the same grey.
+                blocks = rng.integers(30, 156, (_SIZE[0] // 8, _SIZE[1] // 8, 3), dtype=np.uint8)
+                base = blocks.repeat(8, axis=0).repeat(8, axis=1)
             self._bases[key] = base
         image = base
         if view.animated:
             image = base.copy()
-            x = 8 * view.animation  # one 2 x 2 dot inside one 8 x 8 block, moving block by block
-            image[0:2, x : x + 2] += 100
+            # One 4 x 4 dot inside one 8 x 8 block, moving block by block: enough to move that
+            # one cell of a change detector's grid, far from a content change.
+            x = 8 * view.animation
+            image[0:4, x : x + 4] += 100
         # Kept alive here, so an id() is never reused for another picture during the run.
         self._views[id(image)] = (image, view)
         return image

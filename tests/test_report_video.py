@@ -10,7 +10,6 @@ import cv2
 import numpy as np
 
 from harness.report import RunBundle
-from harness.report.change import FrameChangeDetector
 
 CUE_TIMES = re.compile(r"^(\d\d):(\d\d):(\d\d)[.,](\d\d\d) --> (\d\d):(\d\d):(\d\d)[.,](\d\d\d)$")
 
@@ -98,29 +97,3 @@ class TestChangedFrameVideo:
         bundle.close()
         assert not (bundle.path / "video.mp4").exists()
         assert json.loads((bundle.path / "result.json").read_text())["video"] is None
-
-
-class TestChangeDetector:
-    def test_sensor_noise_is_not_a_change(self) -> None:
-        rng = np.random.default_rng(1)
-        base = rng.integers(0, 200, (1080, 1920, 3), dtype=np.uint8)
-        noisy = (base.astype(np.int16) + rng.integers(-6, 7, base.shape)).clip(0, 255)
-        detector = FrameChangeDetector()
-        assert detector.changed(base)
-        assert not detector.changed(noisy.astype(np.uint8))
-
-    def test_one_changed_line_of_text_is_a_change(self) -> None:
-        before = np.full((1080, 1920, 3), 240, np.uint8)
-        after = before.copy()
-        cv2.putText(after, "Complete", (400, 500), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 1)
-        detector = FrameChangeDetector()
-        detector.changed(before)
-        assert detector.changed(after)
-
-    def test_red_and_green_of_equal_brightness_differ(self) -> None:
-        detector = FrameChangeDetector()
-        red, green = screen((0, 0, 200)), screen((0, 102, 0))
-        grey = [int(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[0, 0]) for image in (red, green)]
-        assert grey[0] == grey[1]  # a grayscale comparison could not tell them apart
-        detector.changed(red)
-        assert detector.changed(green)

@@ -1,4 +1,5 @@
-"""harness.vision.frames: change detection, blank screens, active area, still screens, stalls."""
+"""harness.vision.frames (blank screens, active area, still screens) and its deprecated two-frame
+comparison ``frames_differ``. The change detector itself: tests/test_vision_change.py."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from PIL import Image, ImageDraw, ImageFont
 
 from harness.vision.frames import (
     CHANGE_THRESHOLD,
-    ChangeDetector,
-    StallDetector,
     StillScreenTimeout,
     active_area,
     blank_kind,
@@ -149,18 +148,6 @@ class TestChangeDetection:
 
     def test_a_resolution_change_is_a_change(self):
         assert frame_difference(esp_screen((1024, 768)), esp_screen((1920, 1080))) == 255.0
-
-    def test_detector_remembers_the_previous_frame(self):
-        screen = esp_screen((1920, 1080))
-        changed = esp_screen((1920, 1080), status="Complete")
-        detector = ChangeDetector()
-        assert detector.changed(captured(screen, 1))  # the first frame is a change
-        assert not detector.changed(captured(screen, 2))
-        assert detector.last_difference <= CHANGE_THRESHOLD
-        assert detector.changed(captured(changed, 3))
-        assert not detector.changed(captured(changed, 4))
-        detector.reset()
-        assert detector.changed(captured(changed, 5))
 
 
 # --- blank screens -------------------------------------------------------------------------------
@@ -345,45 +332,3 @@ class TestWaitForStillScreen:
         grab, _ = scripted_grab(clock, [(0.0, esp_screen((1920, 1080)))])
         wait_for_still_screen(grab, still_s=1, timeout_s=2, clock=clock, sleep=clock.sleep)
         assert clock.now - 100.0 == pytest.approx(1.0)
-
-
-# --- stalls --------------------------------------------------------------------------------------
-
-
-class TestStallDetector:
-    def test_same_frame_object_or_timestamp_is_no_new_frame(self):
-        clock = FakeClock()
-        stall = StallDetector(stall_after_s=5, clock=clock)
-        image = np.zeros((4, 4, 3), np.uint8)
-        first = FakeFrame(image, 1.0)
-        assert stall.feed(first)
-        clock.sleep(3)
-        assert not stall.feed(first)
-        assert not stall.feed(FakeFrame(image.copy(), 1.0))
-        assert not stall.feed(FakeFrame(image.copy(), 0.5))
-        assert not stall.stalled()
-        clock.sleep(2)
-        assert stall.stalled()
-        assert stall.seconds_since_new_frame() == pytest.approx(5.0)
-        assert (stall.frames_seen, stall.new_frames) == (4, 1)
-
-    def test_unchanged_picture_in_new_frames_is_not_a_stall(self):
-        clock = FakeClock()
-        stall = StallDetector(stall_after_s=2, clock=clock)
-        image = np.zeros((4, 4, 3), np.uint8)
-        for second in range(10):
-            assert stall.feed(FakeFrame(image, float(second)))
-            clock.sleep(1)
-            assert not stall.stalled()
-
-    def test_no_frame_at_all_stalls_from_creation(self):
-        clock = FakeClock()
-        stall = StallDetector(stall_after_s=2, clock=clock)
-        clock.sleep(1.9)
-        assert not stall.stalled()
-        clock.sleep(0.1)
-        assert stall.stalled()
-
-    def test_rejects_a_non_positive_limit(self):
-        with pytest.raises(ValueError, match="stall_after_s"):
-            StallDetector(stall_after_s=0)

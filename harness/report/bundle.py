@@ -66,7 +66,6 @@ from harness.report.bundle_files import (
 from harness.report.bundle_frames import FrameLog
 from harness.report.bundle_log import LOG_FORMAT, run_log_handler
 from harness.report.bundle_steps import StepRecording, require_choice
-from harness.report.change import FrameChangeDetector
 from harness.report.html import write_html_report
 from harness.report.masking import SecretMasker
 from harness.report.result import (
@@ -79,6 +78,7 @@ from harness.report.result import (
     Verdict,
 )
 from harness.report.video import DEFAULT_FRAME_DURATION_S
+from harness.vision.change import Change, ChangeDetector
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class RunBundle(RecordFields, StepRecording):
         self._screenshot_count = 0
         self._diagnostic_count = 0
         self._log_handlers: list[tuple[logging.Logger, logging.Handler]] = []
-        self._detector = FrameChangeDetector()
+        self._detector = ChangeDetector()
         self._frames = FrameLog(
             self.path, record_video=record_video, frame_duration_s=video_frame_duration_s
         )
@@ -187,7 +187,7 @@ class RunBundle(RecordFields, StepRecording):
             if self._frames.closed:
                 raise UsageError("add_frame after the bundle was closed")
             if changed is None:
-                changed = self._detector.changed(image_bgr)
+                changed = self._detector.compare(image_bgr) is Change.CHANGED
             t = self.since_start(timestamp_monotonic)
             had_error = self._frames.video_error is not None
             video_t = self._frames.add(

@@ -114,7 +114,12 @@ def draw_phases(
 
 
 def _draw_dots(canvas: Canvas, step: int, left: int, top: int, colour: RGB) -> None:
-    """One tiny dot at position ``step`` of a row of four: small enough that a frame-change
-    detector sees an animation (a few pixels), not new content."""
-    x = left + canvas.px(4) + step * canvas.px(12)
-    canvas.rect((x, top, x + canvas.px(1) - 1, top + canvas.px(2) - 1), fill=colour)
+    """Windows' indeterminate progress: five small dots (5 px across at 1080p) running along a
+    row, one step per frame. Sized like the real ones, so that a frame-change detector must tell
+    them from content as it will on a device: a few small blobs that move, every frame."""
+    side = canvas.px(5)
+    spacing = canvas.px(14)
+    lead = left + canvas.px(4) + step * canvas.px(20)
+    for index in range(5):
+        x = lead + index * spacing
+        canvas.rect((x, top, x + side - 1, top + side - 1), fill=colour)
