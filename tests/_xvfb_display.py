@@ -11,10 +11,12 @@ missing XAUTHORITY is the classic reason pyautogui fails to import under Xvfb.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import secrets
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,4 +108,17 @@ def xvfb_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XDisplay]
         try:
             yield display
         finally:
+            _close_module_displays()
             stop(process)
+
+
+def _close_module_displays() -> None:
+    """pyautogui and mouseinfo open a display connection at import and keep it for the process;
+    closed here, with the server they talk to, not left to the interpreter's exit."""
+    for module_name, owner in (("pyautogui", "platformModule"), ("mouseinfo", None)):
+        module = sys.modules.get(module_name)
+        holder = getattr(module, owner, None) if owner else module
+        connection = getattr(holder, "_display", None)
+        if connection is not None and hasattr(connection, "close"):
+            with contextlib.suppress(Exception):  # the connection may be broken already
+                connection.close()

@@ -1,6 +1,6 @@
 """Every command the README shows works: each line of its command blocks is run as written.
 
-The commands run in a scratch folder that holds links to this checkout's ``.venv`` and
+The commands run, in order, in one scratch folder that holds links to this checkout's ``.venv`` and
 ``fixtures``, so that outputs (``green.png``, ``runs/``) land there and the paths the README uses
 resolve. ``make test`` is this suite itself and is not run again from inside it; ``make run`` is.
 Commands that serve until Ctrl-C are started, must print that they are up, then get SIGINT
@@ -52,11 +52,14 @@ def _subcommand(command: str) -> str:
     return " ".join(word for word in words[1:3] if not word.startswith("-"))
 
 
-@pytest.fixture
-def scratch(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for all the commands, run in the README's order: a later line reads what an
+    earlier one wrote (``green.png``), as it does for the reader typing them."""
+    folder = tmp_path_factory.mktemp("readme")
     for name in (".venv", "fixtures"):
-        (tmp_path / name).symlink_to(ROOT / name)
-    return tmp_path
+        (folder / name).symlink_to(ROOT / name)
+    return folder
 
 
 def test_the_readme_shows_commands() -> None:

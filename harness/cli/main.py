@@ -18,6 +18,7 @@ EXIT_PASSED = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
 EXIT_USAGE = 3
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by SIGINT
 
 # Modules that add subcommands: each defines register(subparsers) and sets a `handler`
 # default on its parser, a callable taking the parsed namespace and returning an exit code.
@@ -63,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RigError as problem:  # outside a run (building, closing): the rig, not the user
         print(f"harness: rig error ({type(problem).__name__}): {problem}", file=sys.stderr)
         return EXIT_ERROR
+    except KeyboardInterrupt:  # Ctrl-C outside a run (a run records it as its verdict)
+        print("harness: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

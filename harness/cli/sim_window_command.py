@@ -9,6 +9,7 @@ with ``window_title: "Autopilot simulated device"``. See docs/desktop.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from typing import Any
 
@@ -85,7 +86,9 @@ def window_command(args: argparse.Namespace) -> int:
             position=position,
         )
         try:
-            window.run()
+            # Ctrl-C is how the window is meant to be stopped (as `sim serve`): not an error.
+            with contextlib.suppress(KeyboardInterrupt):
+                window.run()
         except tkinter.TclError as problem:  # no X server there, or access refused
             raise ConfigError(
                 f"cannot open a window on display {os.environ['DISPLAY']!r}: {problem}"

@@ -85,6 +85,11 @@ def _import_quietly() -> tuple[Any, Exception | None]:
             kind = ImportError if isinstance(problem, ImportError) else RuntimeError
             failure = kind(str(problem))
         gc.collect()
+    # pyscreeze keeps its finished `which scrot` process as a module global, pipes open.
+    which = getattr(sys.modules.get("pyscreeze"), "whichProc", None)
+    for stream in (getattr(which, "stdout", None), getattr(which, "stderr", None)):
+        if stream is not None:
+            stream.close()
     return module, failure
 
 
