@@ -4,7 +4,8 @@ Measures, at 1080p and 4K, on the simulated device's screens as an HDMI grabber 
 (``bench.scenes``): change detection, blank-screen check, active area, screen classification
 (``Vision().classify``), full field extraction (``Vision().observe``) and QR decoding. Prints the
 machine, the versions and a table; ``--json FILE`` also writes the figures. Parts whose code is
-not installed print "not available" and the reason.
+not installed print "not available" and the reason. Then the OCR engines are compared
+(``bench.ocr_engines``; ``--no-ocr`` leaves that out, it takes several minutes).
 """
 
 from __future__ import annotations
@@ -137,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument("--repeat", type=int, default=3, help="rounds over the screens (3)")
+    parser.add_argument("--no-ocr", action="store_true", help="leave out the OCR engine comparison")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -158,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         }
         args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         print(f"\nwritten: {args.json}")
+    if not args.no_ocr:
+        from bench import ocr_engines
+
+        print("\nOCR engines (python -m bench.ocr_engines)\n")
+        return ocr_engines.main([])
     return 0
 
 

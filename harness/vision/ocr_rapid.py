@@ -5,9 +5,11 @@
 recogniser (CRNN/SVTR with CTC), straight from the package folder, so nothing is fetched at run
 time. The angle classifier of the full RapidOCR pipeline is not loaded: screen text is upright.
 
-onnxruntime's default is one worker thread per core, each spinning between calls; on the 2-core
-machines this runs on, beside the capture and the rest of vision, ``threads`` caps them
-(``intra_op_num_threads``) and graph nodes run one at a time (``inter_op_num_threads=1``).
+onnxruntime's default is one worker thread per core, each spinning between calls. On the 2-core
+machines this runs on, beside the capture and the rest of vision, one thread is the default:
+measured under load (``docs/benchmarks.md``), two threads made detection 1.4x and line
+recognition 2.4x slower than one. ``threads`` sets ``intra_op_num_threads``; graph nodes run
+one at a time (``inter_op_num_threads=1``).
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ class RapidOcrEngine:
 
     name = "rapidocr"
 
-    def __init__(self, *, threads: int = 2, detect_max_side: int = DETECT_MAX_SIDE) -> None:
+    def __init__(self, *, threads: int = 1, detect_max_side: int = DETECT_MAX_SIDE) -> None:
         if threads < 1:
             raise ValueError(f"threads must be at least 1, got {threads}")
         detector_class, recogniser_class, package_dir = _package()
