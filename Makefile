@@ -6,7 +6,7 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
-EXTRAS := test,libvirt,hyperv,desktop
+EXTRAS := test,libvirt,hyperv,desktop,rapidocr
 PYTEST_ARGS ?=
 
 .PHONY: run test setup system-packages venv lint format bench clean

@@ -9,6 +9,8 @@ full-frame Tesseract pass (psm 3, ``bench.reference``) on the same frames, with 
 Prints the machine (lscpu's model name, nproc, load), the versions and a table; ``--json FILE``
 also writes the figures. Parts whose code is not installed print "not available" and the reason.
 Only Vision's public calls are used, so the figures follow whatever classifier is in place.
+Then the OCR engines are compared (``bench.ocr_engines``; ``--no-ocr`` leaves that out, it takes
+several minutes).
 """
 
 from __future__ import annotations
@@ -175,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument("--repeat", type=int, default=3, help="rounds over the screens (3)")
+    parser.add_argument("--no-ocr", action="store_true", help="leave out the OCR engine comparison")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -196,6 +199,11 @@ def main(argv: list[str] | None = None) -> int:
         }
         args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         print(f"\nwritten: {args.json}")
+    if not args.no_ocr:
+        from bench import ocr_engines
+
+        print("\nOCR engines (python -m bench.ocr_engines)\n")
+        return ocr_engines.main([])
     return 0
 
 
