@@ -7,7 +7,8 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 EXTRAS := test,libvirt,hyperv,desktop,rapidocr
-PYTEST_ARGS ?=
+# Two workers (one per core of the CI machine); every libvirt test on one of them (conftest.py).
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 .PHONY: run test setup system-packages venv lint format bench clean
 

@@ -264,9 +264,17 @@ def _build(
             "cmdline_base": KERNEL_CMDLINE_BASE,
         }
         (target_tmp / "build.json").write_text(json.dumps(info, indent=2) + "\n")
-        if target.exists():
-            shutil.rmtree(target)
-        target_tmp.rename(target)
+        if target.exists() and not (target / "build.json").is_file():
+            shutil.rmtree(target)  # an incomplete build from before: nobody can boot from it
+        try:
+            target_tmp.rename(target)
+        except OSError:
+            if not (target / "build.json").is_file():
+                raise
+            # Another process built the same inputs meanwhile (the name is their hash) and may
+            # be booting a VM from it: keep that one, never delete it under its user.
+            progress(f"already built by another process: {target}")
+            return
         target.chmod(0o755)
         progress(f"built in {info['build_seconds']} s: initramfs {size / 1e6:.1f} MB")
     finally:
