@@ -7,12 +7,22 @@ pytest_plugins = ["tests.libvirt_guest", "tests.rig_bmc_peers", "tests._xvfb_dis
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """Under pytest-xdist (``make test`` runs two workers), every test that touches libvirt runs
-    on one worker, one after another: the daemons are started once, and VMs under software
-    emulation run one at a time. The stand-in guest build shares that worker's cache with them."""
+    """Under pytest-xdist (``make test`` runs two workers), every test module that touches
+    libvirt runs whole on one worker, in order: the daemons start once, VMs under software
+    emulation run one at a time, and a module's fixtures (a BMC, a power domain) are never torn
+    down between its tests to make room for another module's. The README's commands run in
+    order on one worker too: a later line reads what an earlier one wrote."""
     import pytest
 
+    libvirt_modules = {
+        item.module.__name__
+        for item in items
+        if "libvirt_system" in getattr(item, "fixturenames", ())
+    }
     for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        if "libvirt_system" in fixtures or "sim guest build" in item.nodeid:
+        module = getattr(item, "module", None)
+        name = module.__name__ if module is not None else ""
+        if name in libvirt_modules:
             item.add_marker(pytest.mark.xdist_group("vm"))
+        elif name.endswith("test_readme_commands"):
+            item.add_marker(pytest.mark.xdist_group("readme"))
