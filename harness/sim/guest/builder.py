@@ -286,11 +286,20 @@ def _fetch(debs: Path, name: str, version: str) -> Path:
     existing = list(debs.glob(f"{name}_{safe_version}_*.deb"))
     if existing:
         return existing[0]
-    _run(["apt-get", "download", f"{name}={version}"], cwd=str(debs))
-    found = list(debs.glob(f"{name}_{safe_version}_*.deb"))
-    if not found:
-        raise ConfigError(f"apt-get download {name}={version} left no .deb", source="apt-get")
-    return found[0]
+    # Downloaded beside, then renamed in: another build running at the same time never sees
+    # a half-written .deb under its final name.
+    partial = debs / f".partial-{os.getpid()}"
+    partial.mkdir(exist_ok=True)
+    try:
+        _run(["apt-get", "download", f"{name}={version}"], cwd=str(partial))
+        found = list(partial.glob(f"{name}_{safe_version}_*.deb"))
+        if not found:
+            raise ConfigError(f"apt-get download {name}={version} left no .deb", source="apt-get")
+        final = debs / found[0].name
+        found[0].replace(final)
+        return final
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def _kernel_files(kernel_tree: Path, root: Path) -> Path:
