@@ -5,6 +5,7 @@ The runs are the real flow on the real device model on a virtual clock, read by 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 
@@ -190,3 +191,35 @@ def test_settle_times_are_read_from_the_flow_section() -> None:
     assert settings.settle_for("provision") == 30.0
     assert settings.settle_for("reseal") == 10.0
     assert settings.settle_for("confirm_options") == settings.options_wait_s
+
+
+class LaggingScreen:
+    """A capture that delivers each picture ``lag`` grabs late, freshly stamped: what a VM's
+    display or an HDMI grabber does. A frame grabbed right after a key predates it."""
+
+    def __init__(self, screen, lag: int) -> None:  # type: ignore[no-untyped-def]
+        self._screen = screen
+        self._late: list = []
+        self._lag = lag
+
+    def grab(self):  # type: ignore[no-untyped-def]
+        frame = self._screen.grab()
+        self._late.append(frame.image)
+        image = self._late.pop(0) if len(self._late) > self._lag else self._late[0]
+        return dataclasses.replace(frame, image=image)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._screen, name)
+
+
+@pytest.mark.parametrize("lag", [1, 2, 3])
+def test_a_lagging_capture_never_confirms_the_wrong_tile(tmp_path: Path, lag: int) -> None:
+    # Before: the selection was read from a frame grabbed before the move showed, one move more
+    # landed on "Reset device", and the device rebooted to the first screen: `error`.
+    def lagging(target) -> None:  # type: ignore[no-untyped-def]
+        target.screen = LaggingScreen(target.screen, lag)
+
+    result = bundle_run(tmp_path, "success", target_hook=lagging)
+    assert result.verdict == "passed", result.reason
+    select = next(step for step in result.steps if step.name == "select-provisioning")
+    assert select.detail.endswith("after 1 move(s)"), select.detail
