@@ -7,8 +7,6 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 EXTRAS := test,libvirt,hyperv,desktop,rapidocr
-# One process. `make test PYTEST_ARGS="-n 2 --dist loadgroup"` tries two pytest-xdist workers: not the
-# default yet, because the libvirt modules' xdist_group (conftest.py) did not keep them on one worker.
 PYTEST_ARGS ?=
 
 .PHONY: run test setup system-packages venv lint format bench clean
