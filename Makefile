@@ -7,6 +7,9 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 EXTRAS := test,libvirt,hyperv,desktop,rapidocr
+# Two pytest-xdist workers; a group of modules (tests/_groups.py: the VM ones, the Xvfb ones) stays on
+# one worker. `make test WORKERS=0` runs everything in this one process.
+WORKERS ?= 2
 PYTEST_ARGS ?=
 
 .PHONY: run test setup system-packages venv lint format bench clean
@@ -15,7 +18,7 @@ run: setup
 	$(VENV)/bin/harness run
 
 test: setup
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 setup: system-packages venv
 
