@@ -62,7 +62,5 @@ def _read(path: str, key: str, source: str) -> str:
 def _env(name: str, key: str, source: str = "lab file") -> str:
     value = os.environ.get(name)
     if not value:
-        raise ConfigError(
-            f"the environment variable {name} is not set", source=source, key=key
-        )
+        raise ConfigError(f"the environment variable {name} is not set", source=source, key=key)
     return value

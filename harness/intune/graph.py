@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -215,8 +216,6 @@ def _one_line(message: object) -> str:
     text = "" if message is None else str(message)
     if text.startswith("{"):
         # Intune wraps its own JSON in error.message ({"_version": 3, "Message": "..."}).
-        try:
+        with contextlib.suppress(ValueError, AttributeError):
             text = str(json.loads(text).get("Message", text))
-        except (ValueError, AttributeError):
-            pass
     return " ".join(text.split())[:400]

@@ -59,9 +59,7 @@ class AutopilotRecord:
 
     @property
     def profile_assigned(self) -> bool:
-        return self.profile_assignment_status in ASSIGNED_STATUSES and bool(
-            self.assigned_profile
-        )
+        return self.profile_assignment_status in ASSIGNED_STATUSES and bool(self.assigned_profile)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

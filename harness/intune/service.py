@@ -1,15 +1,18 @@
 """The Graph calls the harness makes, each with its documented path, version and permission.
 
-| call | path | version | least-privileged application permission |
-|---|---|---|---|
-| Autopilot record by ZtdId | ``deviceManagement/windowsAutopilotDeviceIdentities/{id}`` with ``$expand=deploymentProfile,intendedDeploymentProfile`` | beta (the profile relationships and ``deploymentProfileAssignmentStatus`` exist in beta only) | DeviceManagementServiceConfig.Read.All |
-| Autopilot records by serial | the collection with ``$filter=contains(serialNumber,'SN')`` | beta (as the companion app) | DeviceManagementServiceConfig.Read.All |
-| assign a user | ``.../{id}/assignUserToDevice`` {userPrincipalName, addressableUserName} | v1.0 | DeviceManagementServiceConfig.ReadWrite.All |
-| group tag, name | ``.../{id}/updateDeviceProperties`` {groupTag, displayName} | v1.0 | DeviceManagementServiceConfig.ReadWrite.All |
-| organization name | ``organization`` | v1.0 | Organization.Read.All |
-| managed device | ``deviceManagement/managedDevices/{id}``, or ``?$filter=serialNumber eq 'SN'`` | v1.0 | DeviceManagementManagedDevices.Read.All |
-| delete managed device | ``DELETE deviceManagement/managedDevices/{id}`` | v1.0 | DeviceManagementManagedDevices.ReadWrite.All |
-| delete Entra device | ``DELETE devices(deviceId='{deviceId}')`` | v1.0 | Device.ReadWrite.All |
+- Autopilot record by ZtdId: ``GET deviceManagement/windowsAutopilotDeviceIdentities/{id}
+  ?$expand=deploymentProfile,intendedDeploymentProfile``, beta (the profile relationships and
+  ``deploymentProfileAssignmentStatus`` exist in beta only), DeviceManagementServiceConfig.Read.All.
+- Autopilot records by serial: the collection with ``$filter=contains(serialNumber,'SN')``, beta
+  (as the companion app does), DeviceManagementServiceConfig.Read.All.
+- Assign a user: ``POST .../{id}/assignUserToDevice`` {userPrincipalName, addressableUserName};
+  group tag and name: ``POST .../{id}/updateDeviceProperties`` {groupTag, displayName}; v1.0,
+  DeviceManagementServiceConfig.ReadWrite.All.
+- Organization name: ``GET organization``, v1.0, Organization.Read.All.
+- Managed device: ``GET deviceManagement/managedDevices/{id}`` or the collection with
+  ``$filter=serialNumber eq 'SN'``, v1.0, DeviceManagementManagedDevices.Read.All; delete:
+  ``DELETE deviceManagement/managedDevices/{id}``, DeviceManagementManagedDevices.ReadWrite.All.
+- Entra device: ``DELETE devices(deviceId='{deviceId}')``, v1.0, Device.ReadWrite.All.
 
 docs/intune.md says where each was checked. The Autopilot registration itself is never deleted:
 there is no call for it here.
