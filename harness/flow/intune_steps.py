@@ -120,11 +120,11 @@ def _compare_screen(observation: Observation, record: AutopilotRecord, where: st
         raise DeviceFailure(
             f"{where} shows profile {fields.profile!r}, Intune assigns {record.assigned_profile!r}"
         )
-    if fields.user and record.user_principal_name:
-        if normalise(fields.user) != normalise(record.user_principal_name):
-            raise DeviceFailure(
-                f"{where} shows user {fields.user!r}, Intune holds {record.user_principal_name!r}"
-            )
+    upn = record.user_principal_name
+    if fields.user and upn and normalise(fields.user) != normalise(upn):
+        raise DeviceFailure(
+            f"{where} shows user {fields.user!r}, Intune holds {record.user_principal_name!r}"
+        )
 
 
 def _companion_actions(

@@ -67,6 +67,7 @@ def run_flow(
     name_parts: Sequence[str] = (),
     secrets: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
+    intune: IntuneSession | None = None,
 ) -> RunResult:
     """Run the technician flow on ``target``; return the finished run record (see ``execute``)."""
     return execute(
@@ -81,6 +82,7 @@ def run_flow(
             name_parts,
             secrets,
             progress,
+            intune,
         )
     )
 
