@@ -292,8 +292,13 @@ def _assertion_valid(assertion: str, app: Any, endpoint: str) -> bool:
     # The header names the certificate by its thumbprint (SHA-256 for PS256, SHA-1 for RS256).
     sha256 = _b64(certificate.fingerprint(hashes.SHA256()))
     sha1 = _b64(certificate.fingerprint(hashes.SHA1()))  # noqa: S303 - how x5t is defined
-    named = header.get("x5t#S256") == sha256 or header.get("x5t") == sha1
+    # Compared without base64 padding: RFC 7515 says none, msal sends it.
+    named = _unpadded(header.get("x5t#S256")) == sha256 or _unpadded(header.get("x5t")) == sha1
     return named and claims.get("sub") == app.client_id
+
+
+def _unpadded(value: object) -> str:
+    return str(value or "").rstrip("=")
 
 
 def _b64(data: bytes) -> str:
