@@ -15,8 +15,8 @@ from harness.sim.peers.graph_peer import GraphPeer
 from harness.sim.peers.graph_peer_state import GraphPeerState
 
 CLIENT_ID = "3f2b9c4d-5e6f-4a1b-8c2d-9e0f1a2b3c4d"
-CLIENT_SECRET = "peer-client-secret-Zq81"  # noqa: S105 - the test app's own secret
-SECRET_ENV = "HARNESS_TEST_GRAPH_SECRET"  # noqa: S105 - a variable's name
+CLIENT_SECRET = "peer-client-secret-Zq81"
+SECRET_ENV = "HARNESS_TEST_GRAPH_SECRET"
 ZTD_ID = DEFAULT_ZTD_ID
 SERIAL = "PF3XK2AB"
 PROFILE = "Autopilot Pre-provisioning"

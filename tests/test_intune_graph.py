@@ -102,7 +102,7 @@ def test_throttling_is_retried_after_retry_after_with_a_bound(graph_peer: GraphP
     assert sleeps == [7.0, 7.0]
     faults.throttle_count, faults.throttle_status = 10, 503
     sleeps.clear()
-    with pytest.raises(GraphError, match="HTTP 503 TooManyRequests.*still throttled"):
+    with pytest.raises(GraphError, match=r"HTTP 503 TooManyRequests.*still throttled"):
         session_for(graph_peer, sleeps, max_retries=3).lookup(ZTD_ID)
     assert sleeps == [7.0, 7.0, 7.0]
 
@@ -111,7 +111,7 @@ def test_a_wrong_secret_is_a_sign_in_error_without_the_secret(
     graph_peer: GraphPeer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HARNESS_TEST_GRAPH_SECRET", "not-the-secret-41")
-    with pytest.raises(Exception, match="invalid_client: .*AADSTS7000215") as raised:
+    with pytest.raises(Exception, match=r"invalid_client: .*AADSTS7000215") as raised:
         session_for(graph_peer).lookup(ZTD_ID)
     assert "not-the-secret-41" not in str(raised.value)
 

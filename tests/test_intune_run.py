@@ -77,7 +77,7 @@ def test_without_the_assignment_the_screen_keeps_the_old_user(
     device = sim_device(graph_peer, expect={"result": "green", "user": USER}, intune={})
     code, bundle = run(tmp_path, graph_peer, device)
     result = result_of(bundle)
-    assert result["verdict"] != "passed"
+    assert code != 0 and result["verdict"] != "passed"
     assert result["fields"].get("user") is None
 
 
