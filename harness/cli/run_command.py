@@ -93,6 +93,7 @@ def handle(args: argparse.Namespace) -> int:
             ztd_id=expectation.ztd_id,
         )
     settings = choice.flow_settings()
+    intune = choice.intune_session()
     target = build_device_target(choice)
     started = time.monotonic()
 
@@ -112,6 +113,7 @@ def handle(args: argparse.Namespace) -> int:
                 backend=choice.backend(),
                 secrets=choice.secrets(),
                 progress=progress,
+                intune=intune,
             )
     except KeyboardInterrupt:
         print("\ninterrupted: the bundle was written with the verdict error", file=sys.stderr)

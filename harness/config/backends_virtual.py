@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from harness.config.part_fields import PasswordSettings, TlsSettings, positive
+from harness.config.part_fields import PasswordSettings, TlsSettings, Url, positive
 from harness.config.validation import Flag, Int, StrictModel, Text
 
 AuthMethod = Literal["negotiate", "kerberos", "ntlm", "credssp", "basic", "certificate"]
@@ -32,6 +32,12 @@ class SimSettings(StrictModel):
     overrides: dict[Text, Any] = Field(
         default_factory=dict, description="scenario parameters (tpm_s: 30 ...)"
     )
+    profile_service: Url | None = Field(
+        None,
+        description="the test tenant's device-side service (the Graph peer's /autopilot-service):"
+        " the configuration screen shows what it holds",
+    )
+    profile_service_ca_file: Text | None = Field(None, description="CA (PEM) of that service")
 
     @model_validator(mode="after")
     def _known_scenario(self) -> SimSettings:

@@ -95,6 +95,24 @@ class DeviceChoice:
             return self.lab_device().expectation
         return sim_scenario_expectation(self.scenario, self.overrides)
 
+    def intune_session(self) -> Any:
+        """The device's ``IntuneSession`` (docs/intune.md), or None: the simulator and a device
+        without ``intune:`` / ``expect.from_intune`` run without Intune. Reads the app's
+        credential now (a missing one is a ConfigError before the run)."""
+        if self.is_sim:
+            return None
+        device = self.lab_device()
+        if not device.uses_intune:
+            return None
+        from harness.intune.session import open_session
+
+        return open_session(
+            device.intune_app,
+            device.intune,
+            source=device.source,
+            from_intune=device.from_intune,
+        )
+
     def flow_settings(self) -> FlowSettings:
         return sim_flow_settings(self.time_scale) if self.is_sim else self.lab_device().flow
 

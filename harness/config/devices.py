@@ -37,6 +37,7 @@ from harness.config.validation import validate
 from harness.errors import ConfigError
 from harness.flow.expectation import Expectation
 from harness.flow.settings import FlowSettings
+from harness.intune.settings import IntuneAppSettings, IntuneDeviceSettings
 from harness.targets.protocols import Keyboard, Pointer, Power, Screen
 from harness.targets.registry import create_part
 from harness.targets.target import Target
@@ -54,6 +55,14 @@ class DeviceConfig:
     flow: FlowSettings
     facts: Mapping[str, str] = field(default_factory=dict)
     windows: int | None = None
+    intune: IntuneDeviceSettings | None = None
+    from_intune: bool = False
+    intune_app: IntuneAppSettings | None = None
+    """The lab's app registration, when this device uses Intune."""
+
+    @property
+    def uses_intune(self) -> bool:
+        return self.intune_app is not None
 
     @property
     def where(self) -> str:
@@ -78,6 +87,7 @@ class DeviceConfig:
 class LabConfig:
     source: str
     devices: Mapping[str, DeviceConfig]
+    intune: IntuneAppSettings | None = None
 
     def device(self, name: str) -> DeviceConfig:
         try:
@@ -92,11 +102,15 @@ class LabConfig:
 def load_lab_config(path: Path) -> LabConfig:
     source = str(path)
     lab = validate(LabFile, load_yaml(path), source=source)
-    devices = {name: _device(name, entry, source) for name, entry in lab.devices.items()}
-    return LabConfig(source, devices)
+    devices = {
+        name: _device(name, entry, source, lab.intune) for name, entry in lab.devices.items()
+    }
+    return LabConfig(source, devices, lab.intune)
 
 
-def _device(name: str, entry: DeviceEntry, source: str) -> DeviceConfig:
+def _device(
+    name: str, entry: DeviceEntry, source: str, intune_app: IntuneAppSettings | None = None
+) -> DeviceConfig:
     where = f"devices.{name}"
     parts: dict[str, dict[str, Any]] = {}
     for key in PART_KEYS:
@@ -125,6 +139,9 @@ def _device(name: str, entry: DeviceEntry, source: str) -> DeviceConfig:
         flow=entry.flow_settings(source=source, prefix=f"{where}.flow"),
         facts={key: str(value) for key, value in entry.facts.items()},
         windows=windows,
+        intune=entry.intune,
+        from_intune=entry.expect.from_intune,
+        intune_app=intune_app if entry.uses_intune else None,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from harness.config.validation import StrictModel, Text, validate
+from harness.config.validation import Flag, StrictModel, Text, validate
 from harness.errors import ConfigError
 from harness.flow.expectation import CATEGORIES, Expectation
 
@@ -50,6 +50,9 @@ class ExpectationModel(StrictModel):
     organization: Text | None = Field(None, description="organisation on the screen")
     user: Text | None = Field(None, description='assigned user (or "Not assigned")')
     ztd_id: Text | None = Field(None, description="the device's Autopilot identity (QR code)")
+    from_intune: Flag = Field(
+        False, description="expected profile, organization and user as Intune holds them"
+    )
 
     @model_validator(mode="after")
     def _red_only(self) -> ExpectationModel:

@@ -13,6 +13,7 @@ from harness.config.expectation_model import ExpectationModel
 from harness.config.flow_model import read_flow_settings
 from harness.config.validation import Flag, Int, Number, StrictModel, Text
 from harness.flow.settings import FlowSettings
+from harness.intune.settings import IntuneAppSettings, IntuneDeviceSettings
 
 PART_KEYS = ("target", "screen", "keyboard", "power")
 
@@ -37,6 +38,13 @@ class DeviceEntry(StrictModel):
         default_factory=dict, description="free-form facts shown in the report"
     )
     windows: Literal[10, 11] | None = Field(None, description="Windows version")
+    intune: IntuneDeviceSettings | None = Field(
+        None, description="check (and change) the device in Intune (docs/intune.md)"
+    )
+
+    @property
+    def uses_intune(self) -> bool:
+        return self.intune is not None or self.expect.from_intune
 
     @model_validator(mode="after")
     def _composed(self) -> DeviceEntry:
@@ -49,6 +57,20 @@ class DeviceEntry(StrictModel):
 
 
 class LabFile(StrictModel):
-    """A lab file: the devices by name."""
+    """A lab file: the devices by name, and the Intune app registration (optional)."""
 
     devices: dict[Text, DeviceEntry] = Field(description="devices by name")
+    intune: IntuneAppSettings | None = Field(
+        None, description="the app registration the harness signs in to Graph with"
+    )
+
+    @model_validator(mode="after")
+    def _intune_configured(self) -> LabFile:
+        if self.intune is None:
+            users = [name for name, entry in self.devices.items() if entry.uses_intune]
+            if users:
+                raise ValueError(
+                    f"device(s) {', '.join(users)} use Intune (intune: or expect.from_intune) "
+                    "but the lab file has no top-level intune: app registration"
+                )
+        return self

@@ -24,10 +24,12 @@ from harness.errors import ConfigError, HarnessError, UsageError
 from harness.flow.bundle_recorder import BundleRecorder
 from harness.flow.clock import clock_of
 from harness.flow.expectation import Expectation
+from harness.flow.intune_steps import after_result
 from harness.flow.outcome import DeviceFailure
 from harness.flow.settings import FlowSettings
 from harness.flow.technician import TechnicianFlow
 from harness.flow.verdicts import verdict_of
+from harness.intune.session import IntuneSession
 from harness.report import RunBundle, RunResult
 from harness.targets.target import Target
 from harness.vision import Vision
@@ -49,6 +51,8 @@ class FlowRun:
     name_parts: Sequence[str] = ()
     secrets: Sequence[str] = ()
     progress: Callable[[str], None] | None = None
+    intune: IntuneSession | None = None
+    """Check and change the device in Intune (docs/intune.md); None: no Intune."""
 
 
 def run_flow(
@@ -63,6 +67,7 @@ def run_flow(
     name_parts: Sequence[str] = (),
     secrets: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
+    intune: IntuneSession | None = None,
 ) -> RunResult:
     """Run the technician flow on ``target``; return the finished run record (see ``execute``)."""
     return execute(
@@ -77,6 +82,7 @@ def run_flow(
             name_parts,
             secrets,
             progress,
+            intune,
         )
     )
 
@@ -91,6 +97,10 @@ def execute(run: FlowRun) -> RunResult:
     )
     for secret in run.secrets:
         bundle.register_secret(secret)
+    if run.intune is not None:
+        # The app's secret now, every token as it is obtained: masked before anything is written.
+        run.intune.set_masker(bundle.register_secret)
+        run.intune.set_sleep(clock.sleep)
     log = run_logger(bundle.run_id)
     run_log = bundle.attach_logging(logging.getLogger(HARNESS_LOGGER))
     run_log.addFilter(ThisRun(log.name, threading.get_ident()))
@@ -112,6 +122,7 @@ def execute(run: FlowRun) -> RunResult:
             clock=clock.monotonic,
             sleep=clock.sleep,
             log=log,
+            intune=run.intune,
         )
         log.info("run %s: %s, expecting %s", bundle.run_id, target.name, run.expectation.describe())
         try:
@@ -119,6 +130,9 @@ def execute(run: FlowRun) -> RunResult:
         except BaseException as problem:  # Ctrl-C, a configuration error: recorded, then raised
             bundle.finalise(*verdict_of(problem))  # type: ignore[arg-type]
             raise
+        if run.intune is not None:
+            after_result(run.intune, flow.ctx.evidence.result_seen, flow.ctx.recorder)
+            bundle.write_attachment("intune.json", run.intune.report)
         bundle.finalise(verdict, reason)  # type: ignore[arg-type]
         if bundle.result.device is not None and flow.windows is not None:
             bundle.result.device.windows = flow.windows

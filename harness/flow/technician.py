@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from harness.flow import steps_result, steps_start
+from harness.flow import intune_steps, steps_result, steps_start
 from harness.flow.actions import Actions
 from harness.flow.context import FlowContext
 from harness.flow.esp import follow_esp
@@ -31,6 +31,7 @@ from harness.flow.recorder import Recorder, StepHandle
 from harness.flow.settings import FlowSettings
 from harness.flow.states import FlowOutcome, FlowState
 from harness.flow.watcher import ScreenWatcher
+from harness.intune.session import IntuneSession
 from harness.targets.target import Target
 from harness.vision import ScreenState, Vision
 
@@ -51,9 +52,12 @@ class TechnicianFlow:
         sleep: Callable[[float], None] = time.sleep,
         log: logging.Logger | None = None,
         navigation: Navigation | None = None,
+        intune: IntuneSession | None = None,
     ) -> None:
         """``navigation``: the key scripts (default: ``fixtures/navigation.yaml`` for the
-        Windows version seen on screen)."""
+        Windows version seen on screen). ``intune``: check and change the device in Intune at
+        the configuration screen (``intune_steps``)."""
+        self.intune = intune
         log = log or logging.getLogger("harness.flow")
         watcher = ScreenWatcher(
             target,
@@ -136,6 +140,10 @@ class TechnicianFlow:
         with ctx.recorder.phase("configuration_checks"):
             observation = observe_with_fields(ctx, ScreenState.CONFIGURATION)
             record_fields(ctx, observation)
+            if self.intune is not None:
+                observation = intune_steps.before_provision(
+                    ctx, self.actions, handle, self.intune, observation
+                )
             handle.detail = check_fields(ctx, observation, "configuration screen")
             if ctx.settings.refresh:
                 before = ctx.watcher.content_version

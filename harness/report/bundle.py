@@ -204,6 +204,13 @@ class RunBundle(RecordFields, StepRecording):
                 self.write()
             return changed
 
+    def write_attachment(self, name: str, data: object) -> str:
+        """Write ``data`` as JSON to ``name`` in the bundle (secrets masked); return the name."""
+        with self._lock:
+            text = json.dumps(self._masker.mask_data(data), indent=2, ensure_ascii=False)
+            atomic_write_text(self.path / f"{slug_of(Path(name).stem)}.json", text + "\n")
+            return name
+
     # --- logging and secrets ---------------------------------------------------------------------
 
     def register_secret(self, value: str) -> None:

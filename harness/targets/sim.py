@@ -201,6 +201,7 @@ def make_sim_target(
     clock: Clock | None = None,
     render_bgr: RenderBgr | None = None,
     pointer: bool = False,
+    profile_service: Any = None,
 ) -> Target:
     """A Target backed by a fresh simulated device (powered off).
 
@@ -214,7 +215,13 @@ def make_sim_target(
         raise UsageError("a simulated pointer needs frames without capture artefacts")
     merged = {"windows": windows, "seed": seed, **dict(overrides or {})}
     clock = clock or SystemClock()
-    device = SimDevice(scenario, overrides=merged, clock=clock, time_scale=time_scale)
+    device = SimDevice(
+        scenario,
+        overrides=merged,
+        clock=clock,
+        time_scale=time_scale,
+        profile_service=profile_service,
+    )
     if render_bgr is None:
         render_bgr = _default_renderer()
     source = f"sim:{scenario}"

@@ -24,6 +24,15 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> Target:
     check_role(role, ("all",), backend="sim", source=source)
     checked = validate(SimSettings, dict(settings), source=source)
     width, height = checked.size
+    profile_service = None
+    if checked.profile_service:
+        from harness.sim.model.profile_service import HttpProfileService
+        from harness.sim.model.scenario import scenario
+
+        ztd_id = scenario(checked.scenario, checked.overrides).ztd_id
+        profile_service = HttpProfileService(
+            checked.profile_service, ztd_id, ca_file=checked.profile_service_ca_file
+        )
     return make_sim_target(
         checked.scenario,
         windows=checked.windows or DEFAULT_WINDOWS,
@@ -31,4 +40,5 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> Target:
         time_scale=checked.time_scale,
         overrides=checked.overrides,
         seed=checked.seed,
+        profile_service=profile_service,
     )

@@ -27,6 +27,7 @@ Keyboard behaviour per screen (documented in docs/simulator.md):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from harness.sim.model import pages
@@ -36,6 +37,7 @@ from harness.sim.model.diagnostics import diagnostics_data
 from harness.sim.model.esp import EspTimeline
 from harness.sim.model.focus import FocusRing
 from harness.sim.model.key_loss import KeyLoss
+from harness.sim.model.profile_service import ProfileService
 from harness.sim.model.scenario import Scenario, with_overrides
 from harness.sim.model.scenario import scenario as named_scenario
 from harness.sim.model.windows_key import WindowsKeyCounter
@@ -56,7 +58,11 @@ class SimDevice:
         overrides: Mapping[str, Any] | None = None,
         clock: Clock | None = None,
         time_scale: float = 1.0,
+        profile_service: ProfileService | None = None,
     ) -> None:
+        """``profile_service``: where the configuration screen's profile, organization and user
+        come from (read when it opens and on Refresh) and where Provision enrols; None: the
+        scenario's own values."""
         if isinstance(scenario, str):
             self.scenario = named_scenario(scenario, overrides)
         else:
@@ -89,6 +95,8 @@ class SimDevice:
         self._problem: tuple[str, str | None] = ("", None)
         self._provisioned_at: float | None = None
         self._lost_first_press = self.scenario.lost_first_press_on is not None
+        self._profile_service = profile_service
+        self._served: Mapping[str, str | None] | None = None
 
     # ----------------------------------------------------------------- time and power
     @property
@@ -139,6 +147,9 @@ class SimDevice:
             return pages.oobe_page(s.windows, page, self._selection.get(page))
         if stage == "options":
             return pages.options(s.windows, self._tile, self._focus.focused)
+        if self._served is not None:
+            # What the tenant's service sent: it replaces the scenario's own values.
+            s = replace(s, organization=self._served["organization"], user=self._served["user"])
         if stage == "configuration":
             return pages.configuration(s, self._profile, self._focus.focused)
         if stage == "esp" and self._timeline is not None:
@@ -255,6 +266,7 @@ class SimDevice:
                 self._show_problem(now, message, self.scenario.update_error_code)
             else:
                 self._profile = self.scenario.profile
+                self._read_profile_service()
                 self._focus = FocusRing(
                     words["configuration_buttons"], words["configuration_buttons"][-1]
                 )
@@ -268,6 +280,7 @@ class SimDevice:
         elif name in ("enter", "space"):
             if self._focus.focused == "Refresh":
                 self._profile = self.scenario.profile_after_refresh or self._profile
+                self._read_profile_service()
                 self._log(now, "refresh")
             else:
                 self._start_esp(now)
@@ -325,8 +338,23 @@ class SimDevice:
         self._focus = FocusRing(["tiles", *t.texts(self.scenario.windows)["options_buttons"]])
         self._enter(at, "options", "options")
 
+    def _read_profile_service(self) -> None:
+        if self._profile_service is None:
+            return
+        served = self._profile_service.configuration()
+        if served is not None:
+            self._served = served
+            self._profile = served.get("profile")
+
     def _start_esp(self, at: float) -> None:
         self._log(at, "provision")
+        refused = self._profile_service.enroll() if self._profile_service else None
+        if refused:
+            # The tenant refused the enrolment: the ESP fails where Windows enrols in MDM.
+            self._log(at, f"enrollment-refused {refused}")
+            self.scenario = replace(
+                self.scenario, failure_step=t.REGISTERING_MDM, failure_code=refused
+            )
         if self._provisioned_at is None:
             self._provisioned_at = at
         self._timeline = EspTimeline(self.scenario)
