@@ -8,6 +8,7 @@ statement inside one transaction, so no check-then-write can interleave with ano
   holds the row lock until commit and a concurrent taker re-reads the row after it, finds it no
   longer expired and takes nothing; on SQLite the transaction is ``BEGIN IMMEDIATE`` (the database
   write lock, see ``db.engine``), so takers run one after the other.
+- release: the row stays with no holder and an expiry in the past (tokens keep growing);
 - renew / release: only with the holder *and* the token of the acquisition. The token grows
   with each acquisition, so a worker that stalled past its expiry and lost the device cannot
   extend or delete the lease of the worker that took it over.
@@ -19,14 +20,19 @@ keep their clocks in step (NTP), since expiry compares their wall-clock times.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from harness.fleet.db.models import LeaseRow
 from harness.fleet.db.upsert import insert_unless_present
+
+FREE = ""
+"""The holder of a released lease."""
+RELEASED = datetime(1970, 1, 1, tzinfo=UTC)
+"""The expiry of a released lease: in the past for any clock."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,8 @@ def try_acquire(
     fresh = insert_unless_present(
         connection.dialect.name, LeaseRow, device=device, token=1, **values
     )
-    if connection.execute(fresh).rowcount == 1:
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT DO NOTHING.
+    if connection.execute(fresh.returning(LeaseRow.token)).first() is not None:
         return LeaseState(device, holder, 1, now, expires)
     takeover = (
         update(LeaseRow)
@@ -67,8 +74,11 @@ def renew(connection: Connection, lease: LeaseState, now: datetime, ttl_s: float
 
 
 def release(connection: Connection, lease: LeaseState) -> bool:
-    """Delete the lease; False when it was no longer this holder's (taken over after expiry)."""
-    return connection.execute(delete(LeaseRow).where(*_owned(lease))).rowcount == 1
+    """Free the device; False when the lease was no longer this holder's (taken over after
+    expiry). The row stays, with no holder and an expiry in the past, so the next acquisition
+    continues the token count instead of starting it again."""
+    statement = update(LeaseRow).where(*_owned(lease)).values(holder=FREE, expires_at=RELEASED)
+    return connection.execute(statement).rowcount == 1
 
 
 def current(connection: Connection, device: str) -> LeaseState | None:
@@ -76,7 +86,7 @@ def current(connection: Connection, device: str) -> LeaseState | None:
     times = (LeaseRow.acquired_at, LeaseRow.expires_at)
     query = select(*columns, *times).where(LeaseRow.device == device)
     row = connection.execute(query).one_or_none()
-    return None if row is None else LeaseState(*row)
+    return None if row is None or row.holder == FREE else LeaseState(*row)
 
 
 def _owned(lease: LeaseState) -> tuple[Any, ...]:

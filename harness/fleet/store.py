@@ -172,6 +172,8 @@ class FleetStore:
         """The device's lease for ``ttl_s`` seconds, or None while another holder has it."""
         if not ttl_s > 0:
             raise ValueError(f"a lease needs a ttl > 0 s, got {ttl_s}")
+        if not holder:
+            raise ValueError("a lease needs a holder name (default_holder() gives host:pid)")
         with self.engine.begin() as connection:
             state = leases.try_acquire(connection, device, holder, self.clock(), ttl_s)
         return None if state is None else Lease(state, self)
@@ -193,7 +195,7 @@ class FleetStore:
             if not leases.renew(connection, lease.state, now, ttl_s):
                 raise LeaseLost(
                     f"{lease.device}: the lease of {lease.holder} (token {lease.token}) was "
-                    f"taken over or released; now held by {self._holder(connection, lease.device)}"
+                    f"taken over or released; now held by {self._holder(connection, lease.device) or 'nobody'}"
                 )
             state = leases.current(connection, lease.device)
         assert state is not None
@@ -244,6 +246,8 @@ def _status(
     last: RunRow | None,
     now: datetime,
 ) -> DeviceStatus:
+    if lease is not None and lease.holder == leases.FREE:
+        lease = None  # released: the row stays only to keep the token count
     return DeviceStatus(
         device=name,
         health_ok=device.health_ok if device else None,
