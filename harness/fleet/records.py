@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from harness.fleet.db.models import PhaseRow, RunRow
-from harness.report.result import Phase, RunResult
+
+if TYPE_CHECKING:  # the report package pulls in vision (a second at start): types only
+    from harness.report.result import Phase, RunResult
 
 ESP_PREFIX = "esp:"
 """The flow names ESP sub-phases ``esp:<name>`` (``esp:device-setup``); they are stored with

@@ -19,6 +19,7 @@ import socket
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
@@ -31,7 +32,9 @@ from harness.fleet.db.upsert import insert_unless_present
 from harness.fleet.lease import Lease, LeaseBusy, LeaseLost
 from harness.fleet.policy import QuarantineRule, counts_as_rig_error
 from harness.fleet.records import DeviceStatus, RunRecord, run_record, run_row
-from harness.report.result import RunResult
+
+if TYPE_CHECKING:  # the report package pulls in vision (a second at start): types only
+    from harness.report.result import RunResult
 
 Clock = Callable[[], datetime]
 
@@ -193,9 +196,10 @@ class FleetStore:
         now = self.clock()
         with self.engine.begin() as connection:
             if not leases.renew(connection, lease.state, now, ttl_s):
+                holder = self._holder(connection, lease.device) or "nobody"
                 raise LeaseLost(
                     f"{lease.device}: the lease of {lease.holder} (token {lease.token}) was "
-                    f"taken over or released; now held by {self._holder(connection, lease.device) or 'nobody'}"
+                    f"taken over or released; now held by {holder}"
                 )
             state = leases.current(connection, lease.device)
         assert state is not None
