@@ -10,7 +10,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from harness.errors import ConfigError
-from harness.fleet.db.engine import default_database_url, open_engine, schema_revision
+from harness.fleet.db.engine import (
+    DatabaseUnavailable,
+    default_database_url,
+    open_engine,
+    schema_revision,
+)
 from harness.fleet.db.models import Base
 from harness.fleet.policy import QuarantineRule
 from harness.fleet.store import FleetStore
@@ -154,3 +159,11 @@ def test_the_default_database_sits_beside_the_runs_folder(tmp_path) -> None:
 def test_a_bad_database_url_is_a_configuration_error(url: str) -> None:
     with pytest.raises(ConfigError, match="--db: not a usable database URL"):
         open_engine(url)
+
+
+def test_an_unreachable_database_is_a_rig_error_without_the_password(tmp_path) -> None:
+    url = f"postgresql+psycopg://harness:s3cret@/fleet?host={tmp_path}"  # no server there
+    with pytest.raises(DatabaseUnavailable) as raised:
+        open_engine(url)
+    assert "runs database postgresql+psycopg://harness:***@/fleet" in str(raised.value)
+    assert "s3cret" not in str(raised.value)

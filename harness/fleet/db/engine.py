@@ -22,15 +22,19 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from harness.errors import ConfigError
+from harness.errors import ConfigError, RigError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 DEFAULT_DATABASE_FILE = "fleet.db"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 """How long a SQLite writer waits for another one (another worker on this host) to commit."""
 _MIGRATION_LOCK_KEY = 0x4175746F50  # "AutoP": the advisory lock every migrating process takes
+
+
+class DatabaseUnavailable(RigError):
+    """The runs database cannot be reached or opened (server down, no permission)."""
 
 
 def default_database_url(runs_dir: Path) -> str:
@@ -54,8 +58,15 @@ def open_engine(url: str, *, migrate: bool = True, source: str = "--db") -> Engi
         ) from None
     if parsed.get_backend_name() == "sqlite":
         _serialise_sqlite_transactions(engine)
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     if migrate:
-        upgrade_to_head(engine)
+        try:
+            upgrade_to_head(engine)
+        except OperationalError as problem:
+            engine.dispose()
+            shown = parsed.render_as_string(hide_password=True)
+            raise DatabaseUnavailable(f"runs database {shown}: {problem.orig}") from problem
     return engine
 
 
