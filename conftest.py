@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.rig_bmc_peers",
     "tests._xvfb_display",
     "tests.intune_peer",
+    "tests.fleet_postgres",
 ]
 
 

@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "harness.cli.sim_serve_command",
     "harness.cli.needle_command",
     "harness.cli.intune_command",
+    "harness.cli.fleet_commands",
 )
 
 

@@ -35,7 +35,7 @@ import serial
 
 from harness.errors import ConnectionLost, KeyNotAccepted
 from harness.keys import Key
-from harness.targets.protocols import DEFAULT_HOLD_S
+from harness.targets.protocols import DEFAULT_HOLD_S, KeyboardProbe
 from harness.targets.rig_settings import SettingsReader, check_role
 
 _log = logging.getLogger(__name__)
@@ -168,6 +168,16 @@ class Ch9329Keyboard:
         version_byte = reply.data[0]
         version = f"{(version_byte >> 4) - 2}.{version_byte & 0x0F}"
         return ChipInfo(version=version, usb_connected=reply.data[1] == 0x01)
+
+    def probe(self) -> KeyboardProbe:
+        """``GET_INFO``: the chip answers, and its USB side is enumerated by the device."""
+        try:
+            info = self.connect()
+        except (ConnectionLost, KeyNotAccepted) as problem:
+            return KeyboardProbe(False, str(problem))
+        if not info.usb_connected:
+            return KeyboardProbe(False, self._usb_down_message())
+        return KeyboardProbe(True, f"CH9329 {info.version} on {self.port_url}, USB side connected")
 
     def close(self) -> None:
         if self._serial is not None:

@@ -9,6 +9,8 @@ written from the same source, not from this client. What a real PiKVM does that 
   kvmd's ``send_shortcut`` spaces its events 50 ms apart and has no hold time. Key names are
   JavaScript ``KeyboardEvent.code`` names (``Key.js_code``).
 - Screen (``pikvm_screen``): snapshots, with a stream websocket held open so that ustreamer runs.
+- Health (``PiKvmKeyboard.probe``): ``GET /api/hid`` says whether the HID and its keyboard are
+  online.
 - Power (``pikvm_power``): ATX with ``wait=1``, 409 retried, ``enabled: false`` -> unknown.
 - Auth and TLS (``pikvm_api``): https:// only; 403 = wrong password; TOTP appended when
   ``totp_secret_env`` is set; ``tls_fingerprint`` pins the stock self-signed certificate.
@@ -36,13 +38,13 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from harness.errors import ConfigError, KeyNotAccepted
+from harness.errors import ConfigError, KeyNotAccepted, RigError
 from harness.keys import Key
 from harness.targets.http_client import HttpClient
 from harness.targets.pikvm_api import api_error, read_settings
 from harness.targets.pikvm_power import PiKvmPower
 from harness.targets.pikvm_screen import PiKvmScreen
-from harness.targets.protocols import DEFAULT_HOLD_S
+from harness.targets.protocols import DEFAULT_HOLD_S, KeyboardProbe
 from harness.targets.rig_settings import check_role
 from harness.targets.target import Target
 
@@ -74,6 +76,30 @@ class PiKvmKeyboard:
                     problem = problem or error
             if problem is not None:
                 raise problem
+
+    def probe(self) -> KeyboardProbe:
+        """``GET /api/hid``: the HID is online and its keyboard is (kvmd's ``get_state``; with
+        the OTG HID, keyboard ``online`` is False while the device has not enumerated it)."""
+        try:
+            response = self.client.request("GET", "/api/hid")
+        except RigError as problem:
+            return KeyboardProbe(False, f"PiKVM {self.client.label}: {problem}")
+        if response.status != 200:
+            return KeyboardProbe(False, f"PiKVM {self.client.label}: {api_error(response)}")
+        try:
+            state = response.json()["result"]
+            online, keyboard_online = bool(state["online"]), bool(state["keyboard"]["online"])
+        except (ValueError, KeyError, TypeError):
+            return KeyboardProbe(False, f"PiKVM {self.client.label}: unreadable HID state")
+        if not online:
+            return KeyboardProbe(False, f"PiKVM {self.client.label}: the HID is offline")
+        if not keyboard_online:
+            return KeyboardProbe(
+                False,
+                f"PiKVM {self.client.label}: the keyboard is offline (is the PiKVM's USB cable "
+                "plugged into the device, and the device powered?)",
+            )
+        return KeyboardProbe(True, f"PiKVM {self.client.label}: HID and keyboard online")
 
     def _send_key(self, key: Key, down: bool) -> None:
         state = "true" if down else "false"

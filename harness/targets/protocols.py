@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from harness.keys import Key
@@ -64,6 +65,29 @@ class Keyboard(Protocol):
     def chord(self, keys: Sequence[Key], hold_s: float = DEFAULT_HOLD_S) -> None:
         """Press keys together (in order), hold, release in reverse order: ``ctrl+shift+d``."""
         ...
+
+
+@dataclass(frozen=True)
+class KeyboardProbe:
+    """What a keyboard injector said when asked, without typing anything (the fleet's health
+    check): ``answers`` True or False, or None when this backend has no way to ask."""
+
+    answers: bool | None
+    detail: str
+
+
+@runtime_checkable
+class ProbingKeyboard(Protocol):
+    """A keyboard that can be asked whether it works (CH9329 ``GET_INFO``, PiKVM HID state)."""
+
+    def probe(self) -> KeyboardProbe: ...
+
+
+def probe_keyboard(keyboard: object) -> KeyboardProbe:
+    """``keyboard.probe()``, or "cannot tell" for a backend that offers none."""
+    if isinstance(keyboard, ProbingKeyboard):
+        return keyboard.probe()
+    return KeyboardProbe(None, f"{type(keyboard).__name__} cannot be asked whether it answers")
 
 
 @runtime_checkable

@@ -39,7 +39,7 @@ from harness.sim.model.clock import Clock, SystemClock
 from harness.sim.view import View
 from harness.targets.events import TargetEvent, TargetEventKind
 from harness.targets.frame import Frame
-from harness.targets.protocols import DEFAULT_HOLD_S, PowerState, TimeSource
+from harness.targets.protocols import DEFAULT_HOLD_S, KeyboardProbe, PowerState, TimeSource
 from harness.targets.target import Target
 
 RenderBgr = Callable[[View, tuple[int, int], Any], np.ndarray]
@@ -83,6 +83,11 @@ class SimKeyboard:
             return
         *held, last = keys
         self.device.press(last.name, modifiers=[k.name for k in held])
+
+    def probe(self) -> KeyboardProbe:
+        # In process, the model always takes the keys (its lost-keys scenarios lose them later,
+        # as a flaky cable would, which no probe can see).
+        return KeyboardProbe(True, "simulated keyboard (in process)")
 
 
 class SimPointer:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from harness.sim.peers.pikvm_server import PiKvmServer
 
 ROUTES = {
+    ("GET", "/api/hid"): "_hid_state",
     ("POST", "/api/hid/events/send_key"): "_send_key",
     ("POST", "/api/hid/events/send_shortcut"): "_send_shortcut",
     ("GET", "/api/streamer/snapshot"): "_snapshot",
@@ -191,6 +192,18 @@ class PiKvmHandler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     # -- ATX (plugins/atx/gpio.py) ---------------------------------------------------------
+
+    def _hid_state(self, query: dict[str, str]) -> None:
+        # kvmd's OTG plugin (plugins/hid/otg get_state): the HID itself is always online; the
+        # keyboard is online once the device under test has enumerated the USB gadget.
+        keyboard = {
+            "online": self.server.hid_keyboard_online,
+            "leds": {"caps": False, "scroll": False, "num": False},
+            "outputs": {"available": [], "active": ""},
+        }
+        mouse = {"outputs": {"available": [], "active": ""}, "online": True, "absolute": True}
+        state = {"enabled": True, "online": True, "busy": False, "connected": None}
+        self._json(200, {**state, "keyboard": keyboard, "mouse": mouse})
 
     def _atx_state(self, query: dict[str, str]) -> None:
         self._json(200, self.server.atx.state())

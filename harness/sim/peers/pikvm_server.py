@@ -9,6 +9,7 @@ What it does as kvmd + its nginx do (``kvmd/htserver.py``, ``apps/kvmd/api/auth.
 - Routing before auth (aiohttp): unknown path 404, known path with another method 405. Then
   ``X-KVMD-User`` / ``X-KVMD-Passwd``: no user -> 401, wrong password -> 403. With
   ``totp_secret`` the last 6 characters of the password are a TOTP code (pyotp, window 1).
+- ``GET /api/hid``: the OTG HID's state, keyboard ``online`` from ``hid_keyboard_online``.
 - ``POST /api/hid/events/send_key?key=&state=`` (no state: press and release);
   ``send_shortcut?keys=`` presses in order and releases in reverse (kvmd spaces them 50 ms).
 - ``GET /api/ws?stream=1`` (websocket, ``stream`` defaults to true): a stream client. ustreamer
@@ -77,6 +78,8 @@ class PiKvmServer(ThreadingHTTPServer):
         self.streamer_fails = streamer_fails
         self.connections = 0
         self.held = HeldKeys(keyboard)
+        self.hid_keyboard_online = True
+        """``GET /api/hid`` keyboard ``online``: False stands for a USB cable not plugged in."""
         self.atx = AtxModel(power, enabled=atx_enabled, time_scale=atx_time_scale, gate=atx_gate)
         self.power = power
         self.requests: list[tuple[str, str, dict[str, str]]] = []

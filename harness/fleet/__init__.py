@@ -1,0 +1,8 @@
+"""The fleet: many devices, one flow at a time on each, across processes and hosts.
+
+- ``store.FleetStore``: the runs database (every run, device health, quarantine, leases).
+- ``health.check_health``: the pre-run health check of a target (frame, keyboard, power).
+- ``policy``: when a run is retried and when a device is quarantined.
+
+Documented in docs/fleet.md.
+"""

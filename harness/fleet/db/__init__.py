@@ -1,0 +1,1 @@
+"""The runs database: SQLAlchemy 2 models (``models``), engines and migrations (``engine``)."""
