@@ -6,7 +6,7 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
-EXTRAS := test,libvirt,hyperv,desktop,rapidocr
+EXTRAS := test,libvirt,hyperv,desktop,rapidocr,fleet
 # Two pytest-xdist workers; a group of modules (tests/_groups.py: the VM ones, the Xvfb ones) stays on
 # one worker. `make test WORKERS=0` runs everything in this one process.
 WORKERS ?= 2

@@ -8,7 +8,12 @@ import pytest
 # Shared fixtures of the end-to-end suites, registered once here so that each session fixture
 # (the libvirt daemons, the stand-in guest build, the Xvfb display) has one instance per run,
 # whichever test modules use it.
-pytest_plugins = ["tests.libvirt_guest", "tests.rig_bmc_peers", "tests._xvfb_display"]
+pytest_plugins = [
+    "tests.libvirt_guest",
+    "tests.rig_bmc_peers",
+    "tests._xvfb_display",
+    "tests.fleet_redis",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from harness.config.expectation_model import ExpectationModel
+from harness.config.fleet_model import FleetBlock, ScheduleEntry
 from harness.config.flow_model import read_flow_settings
 from harness.config.validation import Flag, Int, Number, StrictModel, Text
 from harness.flow.settings import FlowSettings
@@ -37,6 +38,8 @@ class DeviceEntry(StrictModel):
         default_factory=dict, description="free-form facts shown in the report"
     )
     windows: Literal[10, 11] | None = Field(None, description="Windows version")
+    host: Text | None = Field(None, description="the rig host whose worker runs this device")
+    tags: list[Text] = Field(default_factory=list, description="labels a selection can name")
 
     @model_validator(mode="after")
     def _composed(self) -> DeviceEntry:
@@ -49,6 +52,12 @@ class DeviceEntry(StrictModel):
 
 
 class LabFile(StrictModel):
-    """A lab file: the devices by name."""
+    """A lab file: the devices by name; for a lab over rig hosts, ``fleet`` and ``schedule``."""
 
     devices: dict[Text, DeviceEntry] = Field(description="devices by name")
+    fleet: FleetBlock = Field(
+        default_factory=FleetBlock, description="broker and bundles folder (harness worker)"
+    )
+    schedule: dict[Text, ScheduleEntry] = Field(
+        default_factory=dict, description="runs started by Celery beat, by entry name"
+    )

@@ -1,0 +1,1 @@
+"""The fleet: many devices, on one host or across rig hosts (Celery workers, Redis broker)."""
