@@ -107,7 +107,7 @@ from pathlib import Path
 from harness.report import RunBundle
 bundle = RunBundle(Path(sys.argv[1]), name_parts=("a",), write_html=False)
 bundle.start_step("open-options")
-print(os.getpid(), bundle_dir, flush=True)
+print(os.getpid(), bundle.path, flush=True)
 os._exit(0)  # gone mid-step: no finalise, no close (as after a SIGKILL)
 """
 

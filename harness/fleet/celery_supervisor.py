@@ -28,6 +28,7 @@ RESTART_PAUSE_S = 1.0
 class Child:
     name: str
     argv: list[str]
+    device: str | None = None
     process: subprocess.Popen[bytes] | None = None
     restarts: int = 0
     died_at: float | None = None
@@ -53,7 +54,7 @@ class HostSupervisor:
         lab = str(self.lab_path)
         for device in self.devices:
             argv = [*python, "harness.fleet.celery_node", lab, self.host, device]
-            self.children.append(Child(f"node {device}@{self.host}", argv))
+            self.children.append(Child(f"node {device}@{self.host}", argv, device))
         if self.beat_state is not None:
             argv = [*python, "harness.fleet.celery_beat", lab, str(self.beat_state)]
             self.children.append(Child("beat", argv))
@@ -90,9 +91,21 @@ class HostSupervisor:
             if child.died_at is None:
                 child.died_at = now
                 log.warning("%s (pid %d) ended with %d", child.name, child.process.pid, code)
+                if child.device is not None:
+                    self._reap(child.device)
             elif now - child.died_at >= RESTART_PAUSE_S:
                 child.restarts += 1
                 child.start()
+
+    def _reap(self, device: str) -> None:
+        """The run a dead node left, finalised now rather than when its successor is up."""
+        from harness.fleet.celery_hooks import default_hooks
+        from harness.fleet.celery_lab import load_fleet_lab
+        from harness.fleet.celery_liveness import reap_device
+
+        lab = load_fleet_lab(self.lab_path)
+        hooks = default_hooks(lab.bundles, lab.fleet.lease_ttl_s)
+        reap_device(lab.bundles, device, host=self.host, ttl_s=lab.fleet.lease_ttl_s, hooks=hooks)
 
     def _stop_all(self) -> None:
         running = [c.process for c in self.children if c.process and c.process.poll() is None]
