@@ -17,8 +17,8 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from harness.config.expectation_model import ExpectationModel
-from harness.config.flow_model import flow_settings_model
 from harness.config.fleet_model import FleetBlock, ScheduleEntry
+from harness.config.flow_model import flow_settings_model
 from harness.config.lab_model import DeviceEntry
 from harness.config.part_fields import SECRET_MARK
 from harness.config.parts import PART_MODELS
