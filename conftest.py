@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests._xvfb_display",
     "tests.intune_peer",
     "tests.fleet_postgres",
+    "tests.fleet_redis",
 ]
 
 

@@ -20,12 +20,13 @@ from harness.errors import ConfigError
 FLEET_COMMAND_MODULES = (
     "harness.cli.fleet_status_command",
     "harness.cli.fleet_recheck_command",
+    "harness.cli.fleet_submit_command",
 )
 
 
 def register(subparsers: Any) -> None:
     fleet = subparsers.add_parser(
-        "fleet", help="the fleet: runs database, device health, quarantine, leases"
+        "fleet", help="the fleet: runs database, device health, quarantine, leases, queued runs"
     )
     actions = fleet.add_subparsers(dest="fleet_command", metavar="FLEET_COMMAND")
     fleet.set_defaults(handler=lambda _args: _help(fleet))

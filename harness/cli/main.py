@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "harness.cli.needle_command",
     "harness.cli.intune_command",
     "harness.cli.fleet_commands",
+    "harness.cli.worker_command",
 )
 
 

@@ -26,10 +26,10 @@ from typing import Any
 import yaml
 
 from harness.cli.main import EXIT_ERROR, EXIT_FAILED, EXIT_PASSED
-from harness.config.choice import DeviceChoice, build_device_target
+from harness.config.choice import DeviceChoice, device_flow_run
 from harness.config.expectation_model import EXPECT_FORMS, parse_expect_option
 from harness.errors import ConfigError
-from harness.flow import run_flow
+from harness.flow import execute
 
 VERDICT_EXIT = {"passed": EXIT_PASSED, "failed": EXIT_FAILED, "error": EXIT_ERROR}
 
@@ -92,29 +92,17 @@ def handle(args: argparse.Namespace) -> int:
             user=expectation.user,
             ztd_id=expectation.ztd_id,
         )
-    settings = choice.flow_settings()
-    intune = choice.intune_session()
-    target = build_device_target(choice)
     started = time.monotonic()
 
     def progress(message: str) -> None:
         if not args.quiet:
             print(f"[{time.monotonic() - started:7.1f} s] {message}", flush=True)
 
+    run = device_flow_run(choice, out_dir=args.out, expectation=expectation, progress=progress)
     previous = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
-        with target:
-            result = run_flow(
-                target,
-                expectation,
-                out_dir=args.out,
-                settings=settings,
-                windows=choice.effective_windows(),
-                backend=choice.backend(),
-                secrets=choice.secrets(),
-                progress=progress,
-                intune=intune,
-            )
+        with run.target:
+            result = execute(run)
     except KeyboardInterrupt:
         print("\ninterrupted: the bundle was written with the verdict error", file=sys.stderr)
         return EXIT_ERROR

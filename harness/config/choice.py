@@ -6,17 +6,20 @@ settings the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import ConfigError
 from harness.flow.expectation import Expectation
 from harness.flow.settings import FlowSettings
 from harness.flow.sim_limits import sim_flow_settings
 from harness.targets.target import Target
+
+if TYPE_CHECKING:
+    from harness.flow.runner import FlowRun
 
 SIM_DEFAULT_SIZE = (1280, 800)
 SIM_DEFAULT_TIME_SCALE = 60.0
@@ -141,6 +144,32 @@ def build_device_target(choice: DeviceChoice) -> Target:
     from harness.config.devices import build_target
 
     return build_target(choice.lab_device())
+
+
+def device_flow_run(
+    choice: DeviceChoice,
+    *,
+    out_dir: Path,
+    expectation: Expectation | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> FlowRun:
+    """The run ``harness run`` makes of ``choice`` (its target built, not yet opened): the one
+    recipe for every caller that runs a configured device (the CLI, fleet workers)."""
+    from harness.flow.runner import FlowRun
+
+    # The Intune credential is read first: a missing one is a ConfigError before any hardware.
+    intune = choice.intune_session()
+    return FlowRun(
+        build_device_target(choice),
+        expectation or choice.expectation(),
+        out_dir=out_dir,
+        settings=choice.flow_settings(),
+        windows=choice.effective_windows(),
+        backend=choice.backend(),
+        secrets=choice.secrets(),
+        progress=progress,
+        intune=intune,
+    )
 
 
 def _check_scenario(name: str, overrides: Mapping[str, Any]) -> None:

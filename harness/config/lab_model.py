@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from harness.config.expectation_model import ExpectationModel
+from harness.config.fleet_model import FleetBlock, ScheduleEntry
 from harness.config.flow_model import read_flow_settings
 from harness.config.validation import Flag, Int, Number, StrictModel, Text
 from harness.flow.settings import FlowSettings
@@ -41,6 +42,8 @@ class DeviceEntry(StrictModel):
     intune: IntuneDeviceSettings | None = Field(
         None, description="check (and change) the device in Intune (docs/intune.md)"
     )
+    host: Text | None = Field(None, description="the rig host whose worker runs this device")
+    tags: list[Text] = Field(default_factory=list, description="labels a selection can name")
 
     @property
     def uses_intune(self) -> bool:
@@ -57,11 +60,18 @@ class DeviceEntry(StrictModel):
 
 
 class LabFile(StrictModel):
-    """A lab file: the devices by name, and the Intune app registration (optional)."""
+    """A lab file: the devices by name; the Intune app registration (optional); for a lab over
+    rig hosts, ``fleet`` and ``schedule``."""
 
     devices: dict[Text, DeviceEntry] = Field(description="devices by name")
     intune: IntuneAppSettings | None = Field(
         None, description="the app registration the harness signs in to Graph with"
+    )
+    fleet: FleetBlock = Field(
+        default_factory=FleetBlock, description="broker and bundles folder (harness worker)"
+    )
+    schedule: dict[Text, ScheduleEntry] = Field(
+        default_factory=dict, description="runs started by Celery beat, by entry name"
     )
 
     @model_validator(mode="after")

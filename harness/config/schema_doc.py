@@ -17,6 +17,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from harness.config.expectation_model import ExpectationModel
+from harness.config.fleet_model import FleetBlock, ScheduleEntry
 from harness.config.flow_model import flow_settings_model
 from harness.config.lab_model import DeviceEntry
 from harness.config.part_fields import SECRET_MARK
@@ -47,6 +48,8 @@ def render() -> str:
     parts = [INTRO, "## `devices.NAME`\n", _table(DeviceEntry), _device_note()]
     parts += ["## `expect`\n", _table(ExpectationModel)]
     parts += ["## `flow`\n", _flow_note(), _table(flow_settings_model())]
+    parts += ["## `fleet` (top level; docs/fleet.md)\n", _table(FleetBlock)]
+    parts += ["## `schedule.NAME` (top level; docs/fleet.md)\n", _table(ScheduleEntry)]
     parts.append("## Backends\n")
     parts.append(
         "Each part (`target`, `screen`, `keyboard`, `power`) is a mapping with `backend:` and "
