@@ -24,11 +24,11 @@ from typing import Any
 import pytest
 
 from harness.fleet.celery_app import make_celery_app, queue_of, submit_runs
-from harness.fleet.celery_hooks import RecordFileHooks
 from harness.fleet.celery_lab import load_fleet_lab
 from harness.fleet.celery_liveness import DIED_REASON, ticket_states
 from harness.report import RunResult
 from tests._processes import stop
+from tests.fleet_records import StoredRuns
 from tests.fleet_redis import RedisServer, free_port, start_redis
 
 pytestmark = [pytest.mark.fleet, pytest.mark.timeout(180)]
@@ -50,7 +50,7 @@ schedule:
 class Fleet:
     lab: Path
     bundles: Path
-    hooks: RecordFileHooks
+    db: StoredRuns
     submitted: dict[str, list[str]]
     """Task ids by device, of the runs the tests queued."""
 
@@ -62,7 +62,7 @@ class Fleet:
         return ids
 
     def record(self, task_id: str) -> dict[str, Any] | None:
-        return next((r for r in self.hooks.records() if r["task_id"] == task_id), None)
+        return next((r for r in self.db.records() if r["task_id"] == task_id), None)
 
 
 def harness_argv(*args: str) -> list[str]:
@@ -96,7 +96,7 @@ def fleet(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory) -
             )
     bundles = folder / "runs"
     try:
-        yield Fleet(lab, bundles, RecordFileHooks(bundles, 6), {})
+        yield Fleet(lab, bundles, StoredRuns(load_fleet_lab(lab).database_url), {})
     finally:
         for worker in workers:
             stop(worker, timeout_s=20)
@@ -137,7 +137,7 @@ def test_a_worker_killed_mid_run_ends_it_error_and_frees_the_device(fleet: Fleet
     partial = wait_for("sim-long's run to reach the ESP", in_the_esp)
     assert partial["complete"] is False
     [state] = ticket_states(fleet.bundles, "sim-long")
-    assert state["host"] == "rig-01" and fleet.hooks.lease_file("sim-long").exists()
+    assert state["host"] == "rig-01" and fleet.db.lease_holder("sim-long") == task
     os.kill(state["pid"], signal.SIGKILL)  # the node running the run (solo pool: the run too)
 
     record = wait_for("the killed run's record", lambda: fleet.record(task), timeout_s=60)
@@ -155,8 +155,7 @@ def test_a_worker_killed_mid_run_ends_it_error_and_frees_the_device(fleet: Fleet
         "the next sim-long run to start",
         lambda: any(t["task_id"] == again for t in ticket_states(fleet.bundles, "sim-long")),
     )
-    lease = json.loads(fleet.hooks.lease_file("sim-long").read_text(encoding="utf-8"))
-    assert lease["holder"] == again
+    assert fleet.db.lease_holder("sim-long") == again
 
 
 def test_runs_land_on_their_host_one_at_a_time_per_device(fleet: Fleet) -> None:
@@ -176,14 +175,14 @@ def test_runs_land_on_their_host_one_at_a_time_per_device(fleet: Fleet) -> None:
 def test_the_schedule_fires_through_beat(fleet: Fleet) -> None:
     scheduled = wait_for(
         "a run queued by the schedule",
-        lambda: [r for r in fleet.hooks.records() if r["trigger"] == "schedule:smoke"],
+        lambda: [r for r in fleet.db.records() if r["trigger"] == "schedule:smoke"],
     )
     assert scheduled[0]["device"] == "sim-b" and scheduled[0]["host"] == "rig-02"
     assert scheduled[0]["verdict"] == "passed"
 
 
 def test_the_records_hold_every_run_once(fleet: Fleet) -> None:
-    records = fleet.hooks.records()
+    records = fleet.db.records()
     by_task = {r["task_id"]: r for r in records}
     assert len(by_task) == len(records), "a run was recorded twice"
     finished = [t for d in ("sim-a", "sim-b") for t in ticket_states(fleet.bundles, d)]

@@ -6,14 +6,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from harness.errors import ConfigError
 from harness.fleet.celery_beat import beat_schedule, parse_cron
-from harness.fleet.celery_hooks import RecordFileHooks, RunTicket
+from harness.fleet.celery_hooks import RunTicket
 from harness.fleet.celery_lab import load_fleet_lab
 from harness.fleet.celery_liveness import (
     DIED_REASON,
@@ -23,6 +23,8 @@ from harness.fleet.celery_liveness import (
     run_folder,
 )
 from harness.fleet.celery_selection import select_devices
+from harness.fleet.celery_store_hooks import StoreHooks
+from harness.fleet.store import FleetStore
 from harness.report import RunResult
 
 pytestmark = pytest.mark.fleet
@@ -93,12 +95,20 @@ def test_parse_cron_reads_the_five_fields() -> None:
 
 
 def test_a_lease_is_refused_while_held_and_free_once_expired(tmp_path: Path) -> None:
-    hooks = RecordFileHooks(tmp_path, lease_ttl_s=30)
-    first, second = RunTicket("t1", "a"), RunTicket("t2", "a")
-    assert hooks.before_run(first) is None
-    assert "lease held by t1" in (hooks.before_run(second) or "")
-    RecordFileHooks(tmp_path, lease_ttl_s=-1).renew(first)  # renewed into the past: expired
-    assert hooks.before_run(second) is None
+    now = [datetime(2026, 12, 2, 1, 0, tzinfo=UTC)]
+    store = FleetStore.open(f"sqlite:///{tmp_path / 'fleet.db'}", clock=lambda: now[0])
+    try:
+        hooks = StoreHooks(store, lease_ttl_s=30)
+        first, second = RunTicket("t1", "a"), RunTicket("t2", "a")
+        assert hooks.before_run(first) is None
+        assert "lease held by t1" in (hooks.before_run(second) or "")
+        now[0] += timedelta(seconds=31)  # t1's worker stopped renewing: its lease expired
+        assert hooks.before_run(second) is None
+        assert store.lease_holder("a") == "t2"
+        hooks.renew(first)  # the late holder renews nothing, and takes nothing back
+        assert store.lease_holder("a") == "t2"
+    finally:
+        store.close()
 
 
 CUT_OFF_RUN = """
@@ -121,8 +131,9 @@ def test_the_reaper_finalises_a_run_whose_process_is_gone(tmp_path: Path) -> Non
     pid, bundle_path = gone.stdout.split()
     bundle_dir = Path(bundle_path)
     assert RunResult.load(bundle_dir / "result.json").complete is False
-    hooks = RecordFileHooks(tmp_path, lease_ttl_s=3600)
-    assert hooks.before_run(ticket) is None
+    store = FleetStore.open(f"sqlite:///{tmp_path / 'fleet.db'}")
+    assert StoreHooks(store, lease_ttl_s=3600).before_run(ticket) is None  # the dead worker's
+    hooks = StoreHooks(store, lease_ttl_s=3600)  # the reaper's: it holds no lease object
     state = TicketState(**vars(ticket), host="rig-01", pid=int(pid), heartbeat_at=time.time())
     _save(folder, state)
     assert reap_device(tmp_path, "a", host="rig-02", ttl_s=3600, hooks=hooks) == 0  # other host
@@ -131,8 +142,11 @@ def test_the_reaper_finalises_a_run_whose_process_is_gone(tmp_path: Path) -> Non
     assert (result.verdict, result.complete) == ("error", True)
     assert result.reason.startswith(DIED_REASON) and result.steps[0].name == "open-options"
     assert (bundle_dir / "report.html").exists()
-    [record] = hooks.records()
-    assert record["task_id"] == "task-1" and record["verdict"] == "error"
-    assert record["trigger"] == "schedule:nightly" and record["bundle_dir"] == str(bundle_dir)
-    assert not hooks.lease_file("a").exists()  # released with the record
+    [record] = store.runs()
+    assert (record.task_id, record.verdict) == ("task-1", "error")
+    assert record.trigger == "schedule:nightly" and record.bundle == str(bundle_dir)
+    assert store.lease_holder("a") is None  # released with the record
     assert reap_device(tmp_path, "a", host="rig-01", ttl_s=3600, hooks=hooks) == 0  # once
+    hooks.after_run(ticket, "rig-01", result)  # recorded again (a node died after recording)
+    assert len(store.runs()) == 1
+    store.close()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from harness.errors import ConfigError
 from harness.fleet.db.engine import (
@@ -15,6 +15,7 @@ from harness.fleet.db.engine import (
     default_database_url,
     open_engine,
     schema_revision,
+    upgrade_to_head,
 )
 from harness.fleet.db.models import Base
 from harness.fleet.policy import QuarantineRule
@@ -23,6 +24,8 @@ from tests.fleet_doubles import SteppedClock, run_result
 
 pytestmark = pytest.mark.fleet
 
+HEAD = "0002"
+
 
 def test_migrations_take_an_empty_database_to_the_models_schema(fleet_database_url: str) -> None:
     engine = open_engine(fleet_database_url, migrate=False)
@@ -30,16 +33,44 @@ def test_migrations_take_an_empty_database_to_the_models_schema(fleet_database_u
         assert schema_revision(engine) is None
         assert inspect(engine).get_table_names() == []
         open_engine(fleet_database_url).dispose()
-        assert schema_revision(engine) == "0001"
+        assert schema_revision(engine) == HEAD
         assert set(inspect(engine).get_table_names()) == {
             "alembic_version", "runs", "run_phases", "devices", "health_checks", "leases",
         }  # fmt: skip
         with engine.connect() as connection:
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         open_engine(fleet_database_url).dispose()  # a second open migrates nothing
-        assert schema_revision(engine) == "0001"
+        assert schema_revision(engine) == HEAD
     finally:
         engine.dispose()
+
+
+def test_a_database_of_the_first_schema_keeps_its_runs_through_the_migrations(
+    fleet_database_url: str,
+) -> None:
+    engine = open_engine(fleet_database_url, migrate=False)
+    try:
+        upgrade_to_head(engine, "0001")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO runs (run_id, device, host, attempt, facts, verdict, reason,"
+                    " result, error_codes, harness_version, started)"
+                    " VALUES ('r1', 'laptop-07', 'rig-01', 1, '{}', 'passed', 'ok', 'green',"
+                    " '[]', '0.1.0', '2026-12-01 01:00:00')"
+                )
+            )
+    finally:
+        engine.dispose()
+    store = FleetStore.open(fleet_database_url)
+    try:
+        [old] = store.runs()
+        assert (old.run_id, old.verdict, old.task_id, old.trigger) == ("r1", "passed", None, None)
+        store.record_run("laptop-07", "rig-01", {}, run_result("error"), task_id="t1")
+        store.record_run("laptop-07", "rig-01", {}, run_result("error"), task_id="t1")
+        assert [run.task_id for run in store.runs()] == ["t1", None]  # the task once
+    finally:
+        store.close()
 
 
 def test_a_run_reads_back_with_every_field_and_phase(fleet_database_url: str) -> None:

@@ -5,6 +5,7 @@ Example (top level of the lab file, next to ``devices:``)::
     fleet:
       broker: redis://redis.lab:6379/0     # the Celery broker (Redis)
       bundles: /srv/harness/runs            # shared by every rig host (NFS/SMB)
+      database: postgresql+psycopg://harness@db.lab/fleet   # the runs database of every host
       visibility_timeout_s: 21600           # > the longest run (see docs/fleet.md)
       timezone: Europe/Berlin               # of the cron times (default UTC)
     schedule:
@@ -30,6 +31,11 @@ class FleetBlock(StrictModel):
 
     broker: Text = Field("redis://127.0.0.1:6379/0", description="Celery broker URL (Redis)")
     bundles: Text = Field("runs", description="bundles folder, shared by every rig host")
+    database: Text | None = Field(
+        None,
+        description="runs database URL, e.g. postgresql+psycopg://harness@db.lab/fleet "
+        "(default: SQLite fleet.db beside the bundles folder, for one host)",
+    )
     visibility_timeout_s: Number = Field(
         DEFAULT_VISIBILITY_TIMEOUT_S,
         gt=0,

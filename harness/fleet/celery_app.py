@@ -19,21 +19,23 @@ Why these settings (docs/fleet.md says more):
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict
-from pathlib import Path
 
 from celery import Celery
 from kombu.utils.uuid import uuid
 
-from harness.fleet.celery_hooks import RunHooks, RunTicket, default_hooks
+from harness.fleet.celery_hooks import RunHooks, RunTicket
 from harness.fleet.celery_lab import FleetLab, load_fleet_lab
 from harness.fleet.celery_selection import select_devices
+from harness.fleet.celery_store_hooks import store_hooks
 from harness.fleet.celery_task import run_ticket
 
 RUN_TASK = "harness.fleet.run_device"
 QUEUE_PREFIX = "device."
 
-HooksFactory = Callable[[Path, float], RunHooks]
+HooksFactory = Callable[[FleetLab], AbstractContextManager[RunHooks]]
+"""The hooks of one run, opened and closed around it (default: the lab's runs database)."""
 
 
 def queue_of(device: str) -> str:
@@ -41,7 +43,7 @@ def queue_of(device: str) -> str:
 
 
 def make_celery_app(
-    lab: FleetLab, *, host: str | None = None, hooks_for: HooksFactory = default_hooks
+    lab: FleetLab, *, host: str | None = None, hooks_for: HooksFactory | None = None
 ) -> Celery:
     """A Celery app for ``lab`` (one per process: nothing module-level). ``host``: the rig host
     this process works for (None for a process that only submits)."""
@@ -67,9 +69,9 @@ def make_celery_app(
         if host is None:
             raise RuntimeError("this process submits runs; it has no rig host to run them on")
         current = load_fleet_lab(lab.path)  # the lab file as it is now, as harness run reads it
-        hooks = hooks_for(current.bundles, current.fleet.lease_ttl_s)
         ticket = RunTicket(self.request.id, device, trigger)
-        return asdict(run_ticket(current, ticket, host=host, hooks=hooks))
+        with (hooks_for or store_hooks)(current) as hooks:
+            return asdict(run_ticket(current, ticket, host=host, hooks=hooks))
 
     return app
 

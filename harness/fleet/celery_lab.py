@@ -8,7 +8,7 @@ so a worker refuses a broken lab file at start rather than at its first run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.config.devices import load_lab_config
@@ -24,6 +24,7 @@ class FleetDevice:
     name: str
     host: str | None
     tags: tuple[str, ...]
+    facts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,13 @@ class FleetLab:
         mounts the share next to its lab file then agrees on it)."""
         folder = Path(self.fleet.bundles)
         return folder if folder.is_absolute() else self.path.parent / folder
+
+    @property
+    def database_url(self) -> str:
+        """``fleet.database``, or ``fleet.db`` beside the bundles folder (SQLite)."""
+        from harness.fleet.db.engine import default_database_url
+
+        return self.fleet.database or default_database_url(self.bundles)
 
     def devices_of_host(self, host: str) -> list[str]:
         return sorted(name for name, device in self.devices.items() if device.host == host)
@@ -62,7 +70,9 @@ def load_fleet_lab(path: Path) -> FleetLab:
     load_lab_config(path)  # every device and part checked, as harness run does
     lab = validate(LabFile, load_yaml(path), source=source)
     devices = {
-        name: FleetDevice(name, entry.host, tuple(entry.tags))
+        name: FleetDevice(
+            name, entry.host, tuple(entry.tags), {k: str(v) for k, v in entry.facts.items()}
+        )
         for name, entry in lab.devices.items()
     }
     return FleetLab(path.resolve(), devices, lab.fleet, dict(lab.schedule))

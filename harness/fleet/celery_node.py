@@ -15,9 +15,9 @@ from pathlib import Path
 
 from harness.errors import ConfigError
 from harness.fleet.celery_app import make_celery_app, queue_of
-from harness.fleet.celery_hooks import default_hooks
 from harness.fleet.celery_lab import load_fleet_lab
 from harness.fleet.celery_liveness import reap_device
+from harness.fleet.celery_store_hooks import store_hooks
 
 
 def worker_argv(host: str, device: str) -> list[str]:
@@ -45,8 +45,8 @@ def run_node(lab_path: Path, host: str, device: str) -> None:
             source=str(lab.path),
             key=f"devices.{device}.host",
         )
-    hooks = default_hooks(lab.bundles, lab.fleet.lease_ttl_s)
-    reap_device(lab.bundles, device, host=host, ttl_s=lab.fleet.lease_ttl_s, hooks=hooks)
+    with store_hooks(lab) as hooks:
+        reap_device(lab.bundles, device, host=host, ttl_s=lab.fleet.lease_ttl_s, hooks=hooks)
     make_celery_app(lab, host=host).worker_main(worker_argv(host, device))
 
 

@@ -99,13 +99,15 @@ class HostSupervisor:
 
     def _reap(self, device: str) -> None:
         """The run a dead node left, finalised now rather than when its successor is up."""
-        from harness.fleet.celery_hooks import default_hooks
         from harness.fleet.celery_lab import load_fleet_lab
         from harness.fleet.celery_liveness import reap_device
+        from harness.fleet.celery_store_hooks import store_hooks
 
         lab = load_fleet_lab(self.lab_path)
-        hooks = default_hooks(lab.bundles, lab.fleet.lease_ttl_s)
-        reap_device(lab.bundles, device, host=self.host, ttl_s=lab.fleet.lease_ttl_s, hooks=hooks)
+        with store_hooks(lab) as hooks:
+            reap_device(
+                lab.bundles, device, host=self.host, ttl_s=lab.fleet.lease_ttl_s, hooks=hooks
+            )
 
     def _stop_all(self) -> None:
         running = [c.process for c in self.children if c.process and c.process.poll() is None]

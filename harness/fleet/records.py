@@ -48,6 +48,8 @@ class RunRecord:
     started: datetime
     ended: datetime | None
     phases: list[PhaseRecord] = field(default_factory=list)
+    task_id: str | None = None
+    trigger: str | None = None
 
     @property
     def esp_phases(self) -> list[PhaseRecord]:
@@ -82,6 +84,8 @@ def run_row(
     started: datetime,
     ended: datetime | None,
     attempt: int,
+    task_id: str | None = None,
+    trigger: str | None = None,
 ) -> RunRow:
     fields = result.fields
     bundle = getattr(result, "bundle_dir", None)  # set by run_flow, not part of result.json
@@ -104,6 +108,8 @@ def run_row(
         bundle=None if bundle is None else str(bundle),
         started=started,
         ended=ended,
+        task_id=task_id,
+        trigger=trigger,
         phases=[phase_row(position, phase) for position, phase in enumerate(result.phases)],
     )
 
@@ -147,4 +153,6 @@ def run_record(row: RunRow) -> RunRecord:
         started=row.started,
         ended=row.ended,
         phases=phases,
+        task_id=row.task_id,
+        trigger=row.trigger,
     )

@@ -78,9 +78,12 @@ class FleetStore:
         ended: datetime | None = None,
         *,
         attempt: int = 1,
+        task_id: str | None = None,
+        trigger: str | None = None,
     ) -> int:
         """Store one finished run (default times: the record's ``started_at``/``finished_at``)
-        and apply the quarantine rule; returns the run's row id."""
+        and apply the quarantine rule; returns the run's row id. A run with a ``task_id`` is
+        stored once: recording the same task again returns the first row and changes nothing."""
         started = started or datetime.fromisoformat(result.started_at)
         if ended is None and result.finished_at:
             ended = datetime.fromisoformat(result.finished_at)
@@ -92,8 +95,14 @@ class FleetStore:
             started=started,
             ended=ended,
             attempt=attempt,
+            task_id=task_id,
+            trigger=trigger,
         )
         with Session(self.engine) as session, session.begin():
+            if task_id is not None:
+                known = session.scalar(select(RunRow.id).where(RunRow.task_id == task_id))
+                if known is not None:
+                    return known
             session.add(row)
             device = self._device(session, device_name)
             if counts_as_rig_error(result.verdict):
@@ -208,6 +217,15 @@ class FleetStore:
     def release_lease(self, lease: Lease) -> bool:
         with self.engine.begin() as connection:
             return leases.release(connection, lease.state)
+
+    def release_lease_of(self, device: str, holder: str) -> bool:
+        """Free the device if ``holder`` has its lease: a reaper finishing a dead worker's run
+        holds no ``Lease`` object, only the holder's name."""
+        with self.engine.begin() as connection:
+            state = leases.current(connection, device)
+            if state is None or state.holder != holder:
+                return False
+            return leases.release(connection, state)
 
     def lease_holder(self, device: str) -> str | None:
         """Who holds the device's lease, expired or not (None: nobody)."""

@@ -70,8 +70,9 @@ def open_engine(url: str, *, migrate: bool = True, source: str = "--db") -> Engi
     return engine
 
 
-def upgrade_to_head(engine: Engine) -> None:
-    """Apply every migration the database lacks (none: a no-op)."""
+def upgrade_to_head(engine: Engine, revision: str = "head") -> None:
+    """Apply every migration the database lacks (none: a no-op); ``revision``: stop there
+    (the tests migrate an older schema holding data)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     with engine.begin() as connection:
@@ -80,7 +81,7 @@ def upgrade_to_head(engine: Engine) -> None:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
             )
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def schema_revision(engine: Engine) -> str | None:

@@ -62,6 +62,10 @@ class RunRow(Base):
     bundle: Mapped[str | None] = mapped_column(Text)
     started: Mapped[datetime] = mapped_column(index=True)
     ended: Mapped[datetime | None] = mapped_column()
+    task_id: Mapped[str | None] = mapped_column(String(200), index=True, unique=True)
+    """The Celery task that ran it (None for a run outside Celery): one row per task."""
+    trigger: Mapped[str | None] = mapped_column(String(200))
+    """What queued it: ``submit``, ``schedule:<entry>`` (None outside Celery)."""
 
     phases: Mapped[list[PhaseRow]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="PhaseRow.position"
