@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "harness.cli.sim_guest_command",
     "harness.cli.sim_serve_command",
     "harness.cli.needle_command",
+    "harness.cli.fleet_commands",
 )
 
 
