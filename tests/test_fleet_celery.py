@@ -112,9 +112,9 @@ def test_fleet_submit_queues_one_run_per_device_on_its_queue(fleet: Fleet) -> No
         check=True,
     )
     lines = [line.split("\t") for line in done.stdout.splitlines()]
-    assert [(device, host) for device, host, _ in lines] == [
-        ("sim-long", "rig-01"),
+    assert [(device, host) for device, host, _ in lines] == [  # in the lab file's order
         ("sim-a", "rig-01"),
+        ("sim-long", "rig-01"),
     ]
     for device, _, task in lines:
         fleet.submitted.setdefault(device, []).append(task)

@@ -26,7 +26,14 @@ from harness.errors import RigError
 from harness.keys.chord import parse_chord
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "lab.example.yaml"
-SIM_DEVICES = ("sim-demo", "sim-vm-like")
+SIM_DEVICES = (
+    "sim-demo",
+    "sim-vm-like",
+    "sim-wrong-profile",
+    "sim-update-error",
+    "sim-esp-timeout",
+    "sim-capture-frozen",
+)
 HARDWARE_DEVICES = (
     "win11-vm-01",
     "laptop-07",

@@ -18,6 +18,7 @@ from harness.cli.main import EXIT_USAGE
 from harness.errors import ConfigError
 
 FLEET_COMMAND_MODULES = (
+    "harness.cli.fleet_run_command",
     "harness.cli.fleet_status_command",
     "harness.cli.fleet_recheck_command",
     "harness.cli.fleet_submit_command",
@@ -26,7 +27,7 @@ FLEET_COMMAND_MODULES = (
 
 def register(subparsers: Any) -> None:
     fleet = subparsers.add_parser(
-        "fleet", help="the fleet: runs database, device health, quarantine, leases, queued runs"
+        "fleet", help="many devices of a lab file: run, status, recheck, submit (docs/fleet.md)"
     )
     actions = fleet.add_subparsers(dest="fleet_command", metavar="FLEET_COMMAND")
     fleet.set_defaults(handler=lambda _args: _help(fleet))

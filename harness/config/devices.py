@@ -14,6 +14,8 @@ Example (``fixtures/lab.example.yaml`` has a complete one; ``docs/configuration.
         keyboard: {backend: ch9329, port: /dev/ttyUSB0}
         power: {backend: redfish, url: "https://bmc-07", password_env: BMC_07_PASSWORD}
         facts: {model: "Contoso Book 14", image_build: "26100.2605"}
+        tags: [nightly, certification]
+        host: rig-01                 # `harness fleet run` runs it only on rig-01
         windows: 11
         flow: {esp_timeout_s: 3600}
 
@@ -55,6 +57,8 @@ class DeviceConfig:
     flow: FlowSettings
     facts: Mapping[str, str] = field(default_factory=dict)
     windows: int | None = None
+    tags: tuple[str, ...] = ()
+    host: str | None = None
     intune: IntuneDeviceSettings | None = None
     from_intune: bool = False
     intune_app: IntuneAppSettings | None = None
@@ -139,6 +143,8 @@ def _device(
         flow=entry.flow_settings(source=source, prefix=f"{where}.flow"),
         facts={key: str(value) for key, value in entry.facts.items()},
         windows=windows,
+        tags=tuple(dict.fromkeys(entry.tags)),
+        host=entry.host,
         intune=entry.intune,
         from_intune=entry.expect.from_intune,
         intune_app=intune_app if entry.uses_intune else None,

@@ -36,14 +36,24 @@ class DeviceEntry(StrictModel):
         None, description="time limits and choices of the technician flow (FlowSettings)"
     )
     facts: dict[Text, Text | Flag | Int | Number] = Field(
-        default_factory=dict, description="free-form facts shown in the report"
+        default_factory=dict,
+        description="free-form facts (model, firmware, image_build) shown in the report; "
+        "`harness fleet run --devices FACT:VALUE` selects by them",
+    )
+    tags: list[Text] = Field(
+        default_factory=list,
+        description="labels (model, site, purpose: nightly, certification); "
+        "`harness fleet run --devices tag:T` selects by them",
+    )
+    host: Text | None = Field(
+        None,
+        description="the rig host the device is wired to: `harness fleet run` runs it only "
+        "there (none: on any host); `harness worker --host` consumes its queue",
     )
     windows: Literal[10, 11] | None = Field(None, description="Windows version")
     intune: IntuneDeviceSettings | None = Field(
         None, description="check (and change) the device in Intune (docs/intune.md)"
     )
-    host: Text | None = Field(None, description="the rig host whose worker runs this device")
-    tags: list[Text] = Field(default_factory=list, description="labels a selection can name")
 
     @property
     def uses_intune(self) -> bool:

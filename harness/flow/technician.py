@@ -130,7 +130,7 @@ class TechnicianFlow:
 
     def transition(self, state: FlowState) -> None:
         if state is not self.state:
-            self.ctx.log.debug("flow: %s -> %s", self.state.value, state.value)
+            self.ctx.log.info("flow: %s -> %s", self.state.value, state.value)
             self.state = state
 
     # -- the middle steps ------------------------------------------------------------------

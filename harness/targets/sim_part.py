@@ -13,6 +13,7 @@ from typing import Any
 
 from harness.config.backends_virtual import SimSettings
 from harness.config.validation import validate
+from harness.sim.model.clock import Clock
 from harness.targets.rig_settings import check_role
 from harness.targets.sim import make_sim_target
 from harness.targets.target import Target
@@ -20,7 +21,11 @@ from harness.targets.target import Target
 DEFAULT_WINDOWS = 10
 
 
-def create(role: str, settings: Mapping[str, Any], *, source: str) -> Target:
+def create(
+    role: str, settings: Mapping[str, Any], *, source: str, clock: Clock | None = None
+) -> Target:
+    """``clock``: the device's clock (default the wall clock); a fleet run gives each simulated
+    device a ``VirtualClock`` of its own, so a busy host cannot change its verdict."""
     check_role(role, ("all",), backend="sim", source=source)
     checked = validate(SimSettings, dict(settings), source=source)
     width, height = checked.size
@@ -41,4 +46,5 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> Target:
         overrides=checked.overrides,
         seed=checked.seed,
         profile_service=profile_service,
+        clock=clock,
     )
