@@ -23,7 +23,8 @@ from harness.vision.labelled_values import clean_value, read_values, snap
 from harness.vision.observation import Button, Fields, Observation, QrResult, ScreenState
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
-from harness.vision.structure import lines_in, page_button_boxes
+from harness.vision.qr_area import on_qr, page_qr_area
+from harness.vision.structure import lines_in, page_button_boxes, wordlike
 from harness.vision.text_lines import Box
 from harness.vision.tiles import selected_tile, tile_fills
 
@@ -70,14 +71,18 @@ class FieldReader:
         return replace(fields, title=decision.title, buttons=buttons), qr
 
     def _reads(self, page: Page, decision: Decision, qr_box: Box | None) -> list[ReadLine]:
-        """Every line except the title and what lies on the QR code (its modules are not text)."""
+        """Every line that looks like words, except the title and what lies on the QR code (its
+        modules are not text)."""
         titles = [line.box for line in decision.title_lines]
+        qr_area = page_qr_area(page) if decision.definition and decision.definition.qr else None
         lines = [
             line
             for line in page.lines
             if line not in decision.title_lines
             and not any(_inside(line.box, title) for title in titles)  # debris on the title
             and (qr_box is None or not _inside(line.box, qr_box))
+            and not on_qr(line, qr_area)
+            and wordlike(line)
         ]
         return [read for read in page.read_all(lines) if read.text]
 

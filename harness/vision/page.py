@@ -19,6 +19,8 @@ _CONTENT_MARGIN = 0.05
 _MIN_TITLE_GLYPHS = 5
 _LETTER_ASPECT = (0.25, 1.5)
 """Median glyph width / height of a line of letters."""
+_WORD_GAP = 1.5
+"""Pieces of one heading are at most this many glyph heights apart."""
 _TITLE_PEERS = 0.8
 """Lines at least this share of the largest text size count as equally large: among those the
 one nearest the top comes first."""
@@ -97,7 +99,7 @@ class Page:
         for other in self.lines:
             if other is line or other.y <= line.y:
                 continue
-            if not 0.75 <= other.glyph_height / size <= 1.33:
+            if not 0.7 <= other.glyph_height / size <= 1.45:
                 continue
             if other.y - line.bottom > 1.0 * line.box[3]:
                 continue
@@ -106,6 +108,30 @@ class Page:
             if aligned_left or centred:
                 return other
         return None
+
+    def row_pieces(self, line: TextLine) -> list[TextLine]:
+        """``line`` and the lines that continue it to the right on its row, at its size, a word
+        space or two away (detection splits a heading after a comma or a small glyph)."""
+        pieces = [line]
+        while True:
+            last = pieces[-1]
+            size = last.glyph_height
+            nxt = min(
+                (
+                    other
+                    for other in self.lines
+                    if other.x > last.x
+                    and other not in pieces
+                    and 0 <= other.x - last.right <= _WORD_GAP * size
+                    and 0.75 <= other.glyph_height / size <= 1.33
+                    and abs(other.centre_y - last.centre_y) <= 0.3 * last.box[3]
+                ),
+                key=lambda other: other.x,
+                default=None,
+            )
+            if nxt is None:
+                return pieces
+            pieces.append(nxt)
 
     def below(self, line: TextLine) -> list[TextLine]:
         """Every line under ``line`` (its top lower than the line's middle), top to bottom."""

@@ -29,6 +29,10 @@ _MAX_GLYPH_SHARE = 0.12
 """A glyph taller than this share of the picture is a picture element (illustration, QR)."""
 _GAP_FACTOR = 0.9
 """Glyphs join a line when the gap is under this many glyph heights (word spaces are ~0.3)."""
+_ROW_SIZE = (0.4, 2.5)
+"""A glyph joins a row when its height is this share of the row's tallest glyph so far (commas
+and capitals, x-height letters and ascenders, whole blurred words); others form rows of their
+own in another pass."""
 
 
 @dataclass(frozen=True)
@@ -191,25 +195,41 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
 
 
 def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
-    if len(glyphs) == 0:
-        return []
+    rows: list[np.ndarray] = []
+    while len(glyphs):
+        found, deferred = _row_pass(glyphs)
+        rows.extend(found)
+        glyphs = deferred
+    return rows
+
+
+def _row_pass(glyphs: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Rows of glyphs whose centres share a band; glyphs far from the size of the row whose
+    band they fall in are left for another pass (a tall QR module column or icon beside two
+    text rows must not chain them into one, nor split a row of text around it)."""
     centres = glyphs[:, 1] + glyphs[:, 3] / 2
     order = np.argsort(centres, kind="stable")
     rows: list[list[int]] = []
+    deferred: list[int] = []
     band_top = band_bottom = 0.0
+    tallest = 1.0
     for index in order:
         _x, y, _w, h = (int(v) for v in glyphs[index])
         centre = centres[index]
         if rows and band_top <= centre <= band_bottom:
+            if not _ROW_SIZE[0] <= h / tallest <= _ROW_SIZE[1]:
+                deferred.append(index)
+                continue
             rows[-1].append(index)
+            tallest = max(tallest, h)
             # Sorted by centre, the band only grows down (descenders), by the middle half of
             # each glyph, so that one tall glyph does not chain the next row in.
             band_bottom = max(band_bottom, y + 0.8 * h + 1)
             continue
         rows.append([index])
         # Wide enough that a word of x-height letters ("vance") joins one with ascenders.
-        band_top, band_bottom = y + 0.2 * h, y + 0.8 * h + 1
-    return [glyphs[indices] for indices in rows]
+        band_top, band_bottom, tallest = y + 0.2 * h, y + 0.8 * h + 1, float(max(1, h))
+    return [glyphs[indices] for indices in rows], glyphs[deferred]
 
 
 def _emit(
