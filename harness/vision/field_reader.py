@@ -19,7 +19,7 @@ from harness.vision.elapsed import parse_elapsed
 from harness.vision.error_codes import categorise, extract_codes
 from harness.vision.esp_reader import read_esp
 from harness.vision.fuzzy import similarity
-from harness.vision.labelled_values import clean_value, read_values, snap
+from harness.vision.labelled_values import clean_value, read_values, snap, whole_text
 from harness.vision.observation import Button, Fields, Observation, QrResult, ScreenState
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
@@ -57,7 +57,7 @@ class FieldReader:
         reads = self._reads(page, decision, qr_box) if state is not ScreenState.OOBE else []
         buttons = self._buttons(page, reads, labels)
         if state in _DETAIL_STATES:
-            fields = self._details(reads, labels, state, buttons)
+            fields = self._details(page, reads, labels, state, buttons)
         elif state is ScreenState.ESP:
             fields = self._esp(reads, labels)
         elif state is ScreenState.OPTIONS:
@@ -106,7 +106,12 @@ class FieldReader:
         return read_buttons(page_button_boxes(page), read_box, links, known)
 
     def _details(
-        self, reads: list[ReadLine], labels: Labels, state: ScreenState, buttons: tuple[Button, ...]
+        self,
+        page: Page,
+        reads: list[ReadLine],
+        labels: Labels,
+        state: ScreenState,
+        buttons: tuple[Button, ...],
     ) -> Fields:
         field_labels = {name: labels[name] for name in FIELD_LABELS if name in labels}
         values = read_values(reads, field_labels)
@@ -115,7 +120,10 @@ class FieldReader:
         used |= {id(read) for read in reads if any(_inside(read.box, b.box) for b in buttons)}
 
         def value(name: str, not_found: str | None = None) -> str | None:
-            found = clean_value(values[name].text) if name in values else None
+            found = None
+            if name in values:
+                item = values[name]
+                found = clean_value(item.text if item.inline else whole_text(page, item.lines))
             return snap(found, labels.get(not_found, ())) if not_found else found
 
         elapsed_text = value("elapsed")

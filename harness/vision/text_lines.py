@@ -31,8 +31,7 @@ _GAP_FACTOR = 0.9
 """Glyphs join a line when the gap is under this many glyph heights (word spaces are ~0.3)."""
 _ROW_SIZE = (0.4, 2.5)
 """A glyph joins a row when its height is this share of the row's tallest glyph so far (commas
-and capitals, x-height letters and ascenders, whole blurred words); others form rows of their
-own in another pass."""
+and capitals, x-height letters and ascenders, whole blurred words)."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +130,8 @@ def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) 
                 max(1, round(h / scale)),
             )
             lines.append(TextLine(frame_box, height / scale, count, polarity, aspect))
-    return _merge_pieces(_drop_contained(sorted(lines, key=lambda line: (line.y, line.x))))
+    kept = _drop_contained(sorted(lines, key=lambda line: (line.y, line.x)))
+    return _merge_pieces(_drop_gaps(kept))
 
 
 def _background(grey: np.ndarray) -> np.ndarray:
@@ -195,41 +195,44 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
 
 
 def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
-    rows: list[np.ndarray] = []
-    while len(glyphs):
-        found, deferred = _row_pass(glyphs)
-        rows.extend(found)
-        glyphs = deferred
-    return rows
-
-
-def _row_pass(glyphs: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Rows of glyphs whose centres share a band; glyphs far from the size of the row whose
-    band they fall in are left for another pass (a tall QR module column or icon beside two
-    text rows must not chain them into one, nor split a row of text around it)."""
+    """Glyphs whose centres share a band, by rows. A glyph far from the size of a row (an icon
+    or a QR module column beside text) starts a row of its own instead of joining it: so a
+    tall element beside two text rows does not chain them into one, and text beside an icon
+    is not cut around it."""
+    if len(glyphs) == 0:
+        return []
     centres = glyphs[:, 1] + glyphs[:, 3] / 2
     order = np.argsort(centres, kind="stable")
     rows: list[list[int]] = []
-    deferred: list[int] = []
-    band_top = band_bottom = 0.0
-    tallest = 1.0
+    # [band top, band bottom, tallest glyph, row index, left, right]
+    open_rows: list[list[float]] = []
     for index in order:
-        _x, y, _w, h = (int(v) for v in glyphs[index])
+        x, y, w, h = (int(v) for v in glyphs[index])
         centre = centres[index]
-        if rows and band_top <= centre <= band_bottom:
-            if not _ROW_SIZE[0] <= h / tallest <= _ROW_SIZE[1]:
-                deferred.append(index)
-                continue
-            rows[-1].append(index)
-            tallest = max(tallest, h)
+        open_rows = [band for band in open_rows if band[1] >= centre]
+        band = max(
+            (
+                band
+                for band in open_rows
+                if band[0] <= centre and _ROW_SIZE[0] <= h / band[2] <= _ROW_SIZE[1]
+            ),
+            # The row nearest across (text beside a QR code keeps to its own row), then the one
+            # that started nearest above it.
+            key=lambda band: (-max(0.0, x - band[5], band[4] - x - w), band[0]),
+            default=None,
+        )
+        if band is not None:
+            rows[int(band[3])].append(index)
             # Sorted by centre, the band only grows down (descenders), by the middle half of
             # each glyph, so that one tall glyph does not chain the next row in.
-            band_bottom = max(band_bottom, y + 0.8 * h + 1)
+            band[1] = max(band[1], y + 0.8 * h + 1)
+            band[2] = max(band[2], h)
+            band[4], band[5] = min(band[4], x), max(band[5], x + w)
             continue
         rows.append([index])
         # Wide enough that a word of x-height letters ("vance") joins one with ascenders.
-        band_top, band_bottom, tallest = y + 0.2 * h, y + 0.8 * h + 1, float(max(1, h))
-    return [glyphs[indices] for indices in rows], glyphs[deferred]
+        open_rows.append([y + 0.2 * h, y + 0.8 * h + 1, float(max(1, h)), len(rows) - 1, x, x + w])
+    return [glyphs[indices] for indices in rows]
 
 
 def _emit(
@@ -270,6 +273,35 @@ def _drop_contained(lines: list[TextLine]) -> list[TextLine]:
             continue  # one blob around a line of text: a button's fill or a box, not text
         kept.append(line)
     return sorted(kept, key=lambda item: (item.y, item.x))
+
+
+def _drop_gaps(lines: list[TextLine]) -> list[TextLine]:
+    """The band between two close lines reads as one or two blobs of the other polarity (dark
+    between light lines): a blob line touching a line of the other polarity above and below,
+    across its width, is that gap, not text."""
+
+    def touches(line: TextLine, other: TextLine, above: bool) -> bool:
+        across = min(line.right, other.right) - max(line.x, other.x) >= 0.5 * line.box[2]
+        slack = 0.25 * line.box[3]
+        if above:
+            return across and other.centre_y < line.centre_y and other.bottom >= line.y - slack
+        return across and other.centre_y > line.centre_y and other.y <= line.bottom + slack
+
+    by_polarity = {
+        polarity: [line for line in lines if line.polarity != polarity]
+        for polarity in {line.polarity for line in lines}
+    }
+    kept = []
+    for line in lines:
+        others = by_polarity[line.polarity] if line.glyphs <= 2 else []
+        if (
+            others
+            and any(touches(line, other, True) for other in others)
+            and any(touches(line, other, False) for other in others)
+        ):
+            continue
+        kept.append(line)
+    return kept
 
 
 def _merge_pieces(lines: list[TextLine]) -> list[TextLine]:
