@@ -21,6 +21,9 @@ _LETTER_ASPECT = (0.25, 1.5)
 """Median glyph width / height of a line of letters."""
 _WORD_GAP = 1.5
 """Pieces of one heading are at most this many glyph heights apart."""
+_BLOB_LINE = 6.0
+_BLOB_ASPECT = 8.0
+"""Blurred words: a line this many times as long as high, of blobs at most this wide."""
 _TITLE_PEERS = 0.8
 """Lines at least this share of the largest text size count as equally large: among those the
 one nearest the top comes first."""
@@ -43,8 +46,23 @@ class Page:
     def read(self, line: TextLine) -> ReadLine:
         key = self.lines.index(line) if line in self.lines else id(line)
         if key not in self.reads:
-            self.reads[key] = self.reader.read(self.image, line)
+            self.reads[key] = self.reader.read(self.image, line, self._free_rows(line))
         return self.reads[key]
+
+    def _free_rows(self, line: TextLine) -> tuple[int, int]:
+        """How far ``line``'s crop may reach up and down before it meets the lines above and
+        below it (those across from it, of text size)."""
+        top, bottom = 0, self.image.shape[0]
+        for other in self.lines:
+            if other is line or other.right <= line.x or other.x >= line.right:
+                continue
+            if other.glyph_height < 0.3 * line.glyph_height:
+                continue
+            if other.bottom <= line.y:
+                top = max(top, other.bottom)
+            elif other.y >= line.bottom:
+                bottom = min(bottom, other.y)
+        return top, bottom
 
     def read_all(self, lines: Iterable[TextLine] | None = None) -> list[ReadLine]:
         return [self.read(line) for line in (self.lines if lines is None else lines)]
@@ -76,13 +94,7 @@ class Page:
     def title_candidates(self) -> list[TextLine]:
         """Lines that could be the title, best first: the largest text, and among lines of
         about that size the one nearest the top."""
-        words = [
-            line
-            for line in self.lines
-            if line.glyphs >= _MIN_TITLE_GLYPHS
-            and line.box[2] >= 2 * line.box[3]
-            and _LETTER_ASPECT[0] <= line.glyph_aspect <= _LETTER_ASPECT[1]
-        ]
+        words = [line for line in self.lines if _could_be_heading(line)]
         ranked = sorted(words, key=lambda line: -line.glyph_height)
         if not ranked:
             return []
@@ -136,3 +148,15 @@ class Page:
     def below(self, line: TextLine) -> list[TextLine]:
         """Every line under ``line`` (its top lower than the line's middle), top to bottom."""
         return [other for other in self.lines if other.y >= line.centre_y and other is not line]
+
+
+def _could_be_heading(line: TextLine) -> bool:
+    """A line of letters (not the dots of a focus rectangle, the stripes of an icon): enough
+    glyphs of a letter's shape, or blur's word blobs on a line as long as a few words."""
+    letters = (
+        line.glyphs >= _MIN_TITLE_GLYPHS
+        and line.box[2] >= 2 * line.box[3]
+        and _LETTER_ASPECT[0] <= line.glyph_aspect <= _LETTER_ASPECT[1]
+    )
+    blobs = line.glyphs >= 2 and line.box[2] >= _BLOB_LINE * line.box[3]
+    return letters or (blobs and line.glyph_aspect <= _BLOB_ASPECT)

@@ -29,6 +29,8 @@ _MAX_GLYPH_SHARE = 0.12
 """A glyph taller than this share of the picture is a picture element (illustration, QR)."""
 _GAP_FACTOR = 0.9
 """Glyphs join a line when the gap is under this many glyph heights (word spaces are ~0.3)."""
+_REACH = 0.6
+"""Descenders and ascenders reach this many median glyph heights beyond the median glyph."""
 _ROW_SIZE = (0.4, 2.5)
 """A glyph joins a row when its height is this share of the row's tallest glyph so far (commas
 and capitals, x-height letters and ascenders, whole blurred words)."""
@@ -204,7 +206,7 @@ def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
     centres = glyphs[:, 1] + glyphs[:, 3] / 2
     order = np.argsort(centres, kind="stable")
     rows: list[list[int]] = []
-    # [band top, band bottom, tallest glyph, row index, left, right]
+    # [band top, band bottom, tallest glyph, row index, left, right, first glyph's bottom]
     open_rows: list[list[float]] = []
     for index in order:
         x, y, w, h = (int(v) for v in glyphs[index])
@@ -214,7 +216,9 @@ def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
             (
                 band
                 for band in open_rows
-                if band[0] <= centre and _ROW_SIZE[0] <= h / band[2] <= _ROW_SIZE[1]
+                if band[0] <= centre
+                and y < band[6]  # it starts above the row's baseline: not the line under it
+                and _ROW_SIZE[0] <= h / band[2] <= _ROW_SIZE[1]
             ),
             # The row nearest across (text beside a QR code keeps to its own row), then the one
             # that started nearest above it.
@@ -231,7 +235,9 @@ def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
             continue
         rows.append([index])
         # Wide enough that a word of x-height letters ("vance") joins one with ascenders.
-        open_rows.append([y + 0.2 * h, y + 0.8 * h + 1, float(max(1, h)), len(rows) - 1, x, x + w])
+        open_rows.append(
+            [y + 0.2 * h, y + 0.8 * h + 1, float(max(1, h)), len(rows) - 1, x, x + w, y + h]
+        )
     return [glyphs[indices] for indices in rows]
 
 
@@ -244,6 +250,14 @@ def _emit(
     y0 = min(g[1] for g in segment)
     x1 = max(g[0] + g[2] for g in segment)
     y1 = max(g[1] + g[3] for g in segment)
+    if len(segment) >= 3:
+        # A descender touching the line below (a title over its subtitle) makes one glyph
+        # reach far down: the line ends where a descender would, so the read stays one line.
+        size = heights[len(heights) // 2]
+        bottoms = sorted(g[1] + g[3] for g in segment)
+        tops = sorted(g[1] for g in segment)
+        y1 = min(y1, round(bottoms[len(bottoms) // 2] + _REACH * size))
+        y0 = max(y0, round(tops[len(tops) // 2] - _REACH * size))
     if len(segment) < 2 and x1 - x0 < 1.6 * (y1 - y0):
         return  # a lone blob the size of a letter: an icon, a dot, a badge
     aspects = sorted(g[2] / max(1, g[3]) for g in segment)
@@ -277,11 +291,16 @@ def _drop_contained(lines: list[TextLine]) -> list[TextLine]:
 
 def _drop_gaps(lines: list[TextLine]) -> list[TextLine]:
     """The band between two close lines reads as one or two blobs of the other polarity (dark
-    between light lines): a blob line touching a line of the other polarity above and below,
-    across its width, is that gap, not text."""
+    between light lines): a blob line touching wider lines of the other polarity above and
+    below, across its width, is that gap, not text."""
 
     def touches(line: TextLine, other: TextLine, above: bool) -> bool:
-        across = min(line.right, other.right) - max(line.x, other.x) >= 0.5 * line.box[2]
+        # The band is narrower than the lines that make it (a word on a button between the
+        # button's edges is as wide as they are).
+        across = (
+            min(line.right, other.right) - max(line.x, other.x) >= 0.5 * line.box[2]
+            and other.box[2] >= 1.15 * line.box[2]
+        )
         slack = 0.25 * line.box[3]
         if above:
             return across and other.centre_y < line.centre_y and other.bottom >= line.y - slack
