@@ -76,6 +76,10 @@ def read_values(reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]) 
     values: dict[str, Value] = {}
     for name, hit in hits.items():
         beside = _beside(hit.read, others)
+        if beside and _label_tail(hit.read, beside[0]):
+            # The label was detected in two pieces ("Elapsed" "time:"): its value follows the
+            # second one.
+            beside = _beside(beside[0], others)
         if hit.rest:
             # The value after the label on its line, with the pieces detection split off it.
             text = " ".join([hit.rest, *(piece.text for piece in beside)])
@@ -89,6 +93,11 @@ def read_values(reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]) 
         if under:
             values[name] = Value(" ".join(piece.text for piece in under), tuple(under))
     return values
+
+
+def _label_tail(label: ReadLine, piece: ReadLine) -> bool:
+    """A piece right after a label that lacks its colon, ending in one, is the label's end."""
+    return not label.text.rstrip().endswith(":") and piece.text.rstrip().endswith(":")
 
 
 def _beside(label: ReadLine, others: Sequence[ReadLine]) -> list[ReadLine]:

@@ -25,7 +25,7 @@ MAX_STRUCTURE_READS = 14
 """Lines read after the title to find tiles or labels: more than any flow screen needs."""
 _TEXT_SIMILARITY = 0.8
 _BUTTON_SIMILARITY = 0.8
-_WORD_ASPECT = 3.0
+_WORD_ASPECT = 2.5
 
 
 def check_needs(

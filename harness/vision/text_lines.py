@@ -32,7 +32,7 @@ _GAP_FACTOR = 0.9
 _REACH = 0.6
 """Descenders and ascenders reach this many median glyph heights beyond the median glyph."""
 _ROW_SIZE = (0.4, 2.5)
-"""A glyph joins a row when its height is this share of the row's tallest glyph so far (commas
+"""A glyph joins a row when its height is this share of the row's median glyph so far (commas
 and capitals, x-height letters and ascenders, whole blurred words)."""
 
 
@@ -196,6 +196,31 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
     return found
 
 
+@dataclass
+class _OpenRow:
+    """A row being collected: its band of centres, its glyphs' heights, its extent across."""
+
+    top: float
+    bottom: float
+    baseline: float
+    """The first glyph's bottom: a glyph that starts below it belongs to the line under it."""
+    left: int
+    right: int
+    index: int
+    heights: list[int]
+
+    def fits(self, x: int, y: int, w: int, h: int, centre: float) -> bool:
+        median = self.heights[len(self.heights) // 2]
+        return (
+            self.top <= centre
+            and y < self.baseline
+            and _ROW_SIZE[0] <= h / max(1, median) <= _ROW_SIZE[1]
+        )
+
+    def distance(self, x: int, w: int) -> float:
+        return max(0.0, x - self.right, self.left - x - w)
+
+
 def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
     """Glyphs whose centres share a band, by rows. A glyph far from the size of a row (an icon
     or a QR module column beside text) starts a row of its own instead of joining it: so a
@@ -206,37 +231,30 @@ def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
     centres = glyphs[:, 1] + glyphs[:, 3] / 2
     order = np.argsort(centres, kind="stable")
     rows: list[list[int]] = []
-    # [band top, band bottom, tallest glyph, row index, left, right, first glyph's bottom]
-    open_rows: list[list[float]] = []
+    open_rows: list[_OpenRow] = []
     for index in order:
         x, y, w, h = (int(v) for v in glyphs[index])
         centre = centres[index]
-        open_rows = [band for band in open_rows if band[1] >= centre]
-        band = max(
-            (
-                band
-                for band in open_rows
-                if band[0] <= centre
-                and y < band[6]  # it starts above the row's baseline: not the line under it
-                and _ROW_SIZE[0] <= h / band[2] <= _ROW_SIZE[1]
-            ),
-            # The row nearest across (text beside a QR code keeps to its own row), then the one
-            # that started nearest above it.
-            key=lambda band: (-max(0.0, x - band[5], band[4] - x - w), band[0]),
+        open_rows = [row for row in open_rows if row.bottom >= centre]
+        # The row nearest across (text beside a QR code keeps to its own row), then the one
+        # that started nearest above it.
+        row = max(
+            (row for row in open_rows if row.fits(x, y, w, h, centre)),
+            key=lambda row: (-row.distance(x, w), row.top),
             default=None,
         )
-        if band is not None:
-            rows[int(band[3])].append(index)
+        if row is not None:
+            rows[row.index].append(index)
             # Sorted by centre, the band only grows down (descenders), by the middle half of
             # each glyph, so that one tall glyph does not chain the next row in.
-            band[1] = max(band[1], y + 0.8 * h + 1)
-            band[2] = max(band[2], h)
-            band[4], band[5] = min(band[4], x), max(band[5], x + w)
+            row.bottom = max(row.bottom, y + 0.8 * h + 1)
+            row.left, row.right = min(row.left, x), max(row.right, x + w)
+            insort(row.heights, h)
             continue
         rows.append([index])
         # Wide enough that a word of x-height letters ("vance") joins one with ascenders.
         open_rows.append(
-            [y + 0.2 * h, y + 0.8 * h + 1, float(max(1, h)), len(rows) - 1, x, x + w, y + h]
+            _OpenRow(y + 0.2 * h, y + 0.8 * h + 1, y + h, x, x + w, len(rows) - 1, [h])
         )
     return [glyphs[indices] for indices in rows]
 
@@ -273,9 +291,17 @@ def _emit(
 
 def _drop_contained(lines: list[TextLine]) -> list[TextLine]:
     """One line per place: where the other polarity also found something (the gaps between
-    close lines, the holes of letters), the line with more glyphs is the text."""
+    close lines, the holes of letters), the line with more glyphs is the text; between lines of
+    as many glyphs (blur's word blobs), the one in the polarity of most of the page's text."""
+    weight = {"light": 0, "dark": 0}
+    for line in lines:
+        weight[line.polarity] = weight.get(line.polarity, 0) + line.glyphs
+    main = max(weight, key=lambda polarity: weight[polarity])
     kept: list[TextLine] = []
-    for line in sorted(lines, key=lambda item: (-item.glyphs, -item.glyph_height)):
+    order = sorted(
+        lines, key=lambda item: (-item.glyphs, item.polarity != main, -item.glyph_height)
+    )
+    for line in order:
         # Only the two polarities compete: lines of one mask do not share glyphs, so their
         # overlaps add up (the gap between two close lines straddles both of them).
         covered = sum(
@@ -337,7 +363,7 @@ def _merge_pieces(lines: list[TextLine]) -> list[TextLine]:
                 other.polarity == line.polarity
                 and same_row
                 and same_size
-                and -2 <= gap <= 0.6 * size
+                and gap <= 0.6 * size  # overlapping pieces of one row are one line too
             ):
                 x0, y0 = min(other.x, line.x), min(other.y, line.y)
                 x1, y1 = max(other.right, line.right), max(other.bottom, line.bottom)
