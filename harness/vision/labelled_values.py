@@ -194,7 +194,7 @@ def whole_text(page: Page, lines: Sequence[ReadLine]) -> str:
     texts = []
     for row in rows:
         if len(row) == 1:
-            texts.append(row[0].text)
+            texts.append(page.read_closely(row[0].line).text or row[0].text)
             continue
         x0 = min(read.box[0] for read in row)
         y0 = min(read.box[1] for read in row)
@@ -207,7 +207,7 @@ def whole_text(page: Page, lines: Sequence[ReadLine]) -> str:
             sum(read.line.glyphs for read in row),
             first.polarity,
         )
-        texts.append(page.read(whole).text or " ".join(read.text for read in row))
+        texts.append(page.read_closely(whole).text or " ".join(read.text for read in row))
     return " ".join(texts)
 
 

@@ -18,6 +18,8 @@ from harness.vision.ocr_engine import OcrEngine
 from harness.vision.text_lines import Box, TextLine
 
 LINE_PX = 34
+LARGE_LINE_PX = 56
+"""A second, larger read for a line the engine was unsure of (tight digits: ``0h 6 min``)."""
 _MAX_UPSCALE = 4.0
 
 
@@ -51,11 +53,15 @@ class LineReader:
             self._calls += 1
 
     def read(
-        self, image_bgr: np.ndarray, line: TextLine, rows: tuple[int, int] | None = None
+        self,
+        image_bgr: np.ndarray,
+        line: TextLine,
+        rows: tuple[int, int] | None = None,
+        line_px: int = LINE_PX,
     ) -> ReadLine:
         """Read ``line``; ``rows`` (top, bottom) bounds its margin, so that the lines above and
         below it stay out of the crop (half a subtitle under a title makes the engine fail)."""
-        crop = line_crop(image_bgr, line.box, line.glyph_height, rows=rows)
+        crop = line_crop(image_bgr, line.box, line.glyph_height, rows=rows, line_px=line_px)
         if crop.size == 0:
             return ReadLine(line, "", 0.0)
         self._count()
@@ -77,6 +83,7 @@ def line_crop(
     glyph_height: float,
     margin: bool = True,
     rows: tuple[int, int] | None = None,
+    line_px: int = LINE_PX,
 ) -> np.ndarray:
     """The grey crop of ``box`` (with a margin scaled to the text, within ``rows``), about
     LINE_PX high."""
@@ -92,7 +99,7 @@ def line_crop(
     if part.size == 0:
         return np.zeros((0, 0), np.uint8)
     gray = cv2.cvtColor(part, cv2.COLOR_BGR2GRAY) if part.ndim == 3 else part
-    scale = min(_MAX_UPSCALE, LINE_PX / max(1, y1 - y0))
+    scale = min(_MAX_UPSCALE, line_px / max(1, y1 - y0))
     if abs(scale - 1.0) > 0.05:
         interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interpolation)

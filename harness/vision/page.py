@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from harness.vision.ocr import LineReader, ReadLine
+from harness.vision.ocr import LARGE_LINE_PX, LineReader, ReadLine
 from harness.vision.text_lines import Box, TextLine
 
 _CONTENT_MARGIN = 0.05
 _MIN_TITLE_GLYPHS = 5
 _LETTER_ASPECT = (0.25, 1.5)
 """Median glyph width / height of a line of letters."""
+_SURE = 0.75
+"""OCR confidence above which a value is not read again."""
 _WORD_GAP = 1.5
 """Pieces of one heading are at most this many glyph heights apart."""
 _BLOB_LINE = 6.0
@@ -48,6 +50,21 @@ class Page:
         if key not in self.reads:
             self.reads[key] = self.reader.read(self.image, line, self._free_rows(line))
         return self.reads[key]
+
+    def read_closely(self, line: TextLine) -> ReadLine:
+        """``read``, and when the engine was unsure, read again larger; the surer read wins.
+        For the values a report shows (not for classification, which reads many lines)."""
+        first = self.read(line)
+        if first.confidence >= _SURE or (not first.text and line.glyphs < 2):
+            return first
+        key = f"large:{self.lines.index(line) if line in self.lines else id(line)}"
+        if key not in self.extras:
+            self.extras[key] = self.reader.read(
+                self.image, line, self._free_rows(line), line_px=LARGE_LINE_PX
+            )
+        second = self.extras[key]
+        assert isinstance(second, ReadLine)
+        return second if second.confidence > first.confidence else first
 
     def _free_rows(self, line: TextLine) -> tuple[int, int]:
         """How far ``line``'s crop may reach up and down before it meets the lines above and
