@@ -103,7 +103,8 @@ class ScreenClassifier:
             if ok:
                 look = looks[definition.name]
                 evidence = [*look.evidence, *structure]
-                return self._passed(definition, 0.3 + 0.4 * look.score, evidence, None, [])
+                heading, text = _page_heading(page)
+                return self._passed(definition, 0.3 + 0.4 * look.score, evidence, text, heading)
         return self._unknown(page, looks, best_title, failed)
 
     def _passed(
@@ -209,6 +210,20 @@ class ScreenClassifier:
         return Observation(
             ScreenState.UNKNOWN, 0.0, evidence=evidence, candidates=candidates
         ), Decision()
+
+
+def _page_heading(page: Page) -> tuple[list[TextLine], str | None]:
+    """The heading of a page no definition titles (any OOBE page): its largest text nearest the
+    top, with the line it wraps onto. It names the page in reports, never its state."""
+    candidates = page.title_candidates()
+    if not candidates:
+        return [], None
+    heading = page.row_pieces(candidates[0])
+    following = page.continuation(heading[-1])
+    if following is not None:
+        heading.extend(page.row_pieces(following))
+    text = " ".join(page.read(line).text for line in heading).strip()
+    return heading, text or None
 
 
 def _best_title(definition: ScreenDefinition, text: str) -> tuple[float, str]:

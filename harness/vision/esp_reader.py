@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from harness.vision.error_codes import extract_codes
-from harness.vision.fuzzy import best_substring_match, compact, similarity
+from harness.vision.fuzzy import best_substring_match, compact, match_prefix, similarity
 from harness.vision.labelled_values import snap
 from harness.vision.observation import EspPhase, EspStep
 from harness.vision.ocr import ReadLine
@@ -22,6 +22,8 @@ from harness.vision.text_lines import TextLine
 _SUBSTEP = re.compile(r"^(?P<name>.*?)\s*[\(\[{](?P<status>[^\(\)\[\]{}]*)[\)\]}]?\s*$")
 _DETAILS_LINK = re.compile(r"\s*(show|hide)\s*detai\w*\s*$", re.IGNORECASE)
 _PHASE_SIMILARITY = 0.8
+_DETAILS_LINKS = ("Show details", "Hide details")
+_LINK_SIMILARITY = 0.6
 _STATUS_SIMILARITY = 0.75
 
 
@@ -85,7 +87,16 @@ def phase_name(line: str, phase_names: Sequence[str]) -> str | None:
         score, _found = best_substring_match(name, text)
         if score >= _PHASE_SIMILARITY and len(compact(text)) <= len(compact(name)) + 4:
             return name
+    for name in phase_names:
+        # The name with its link on the same line, the link misread ("Show delat").
+        score, rest = match_prefix(text, name)
+        if score >= _PHASE_SIMILARITY and rest and _is_details_link(rest):
+            return name
     return None
+
+
+def _is_details_link(text: str) -> bool:
+    return any(similarity(text, link) >= _LINK_SIMILARITY for link in _DETAILS_LINKS)
 
 
 def parse_phase(
@@ -121,7 +132,8 @@ def parse_phase(
     shown = status or ""
     code = next((step.error_code for step in steps if step.error_code), None)
     if code is None:
-        codes = extract_codes(shown)
+        # A status or a sub-step whose brackets OCR lost still shows its code.
+        codes = extract_codes("\n".join([shown, *lines]))
         code = codes[0] if codes else None
     return EspPhase(name, shown, tuple(steps), code)
 

@@ -19,11 +19,12 @@ from harness.vision.elapsed import parse_elapsed
 from harness.vision.error_codes import categorise, extract_codes
 from harness.vision.esp_reader import read_esp
 from harness.vision.fuzzy import similarity
-from harness.vision.labelled_values import clean_value, read_values, snap
+from harness.vision.labelled_values import clean_value, read_values, snap, whole_text
 from harness.vision.observation import Button, Fields, Observation, QrResult, ScreenState
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
-from harness.vision.structure import lines_in, page_button_boxes
+from harness.vision.qr_area import on_qr, page_qr_area
+from harness.vision.structure import lines_in, page_button_boxes, wordlike
 from harness.vision.text_lines import Box
 from harness.vision.tiles import selected_tile, tile_fills
 
@@ -56,7 +57,7 @@ class FieldReader:
         reads = self._reads(page, decision, qr_box) if state is not ScreenState.OOBE else []
         buttons = self._buttons(page, reads, labels)
         if state in _DETAIL_STATES:
-            fields = self._details(reads, labels, state, buttons)
+            fields = self._details(page, reads, labels, state, buttons)
         elif state is ScreenState.ESP:
             fields = self._esp(reads, labels)
         elif state is ScreenState.OPTIONS:
@@ -70,14 +71,18 @@ class FieldReader:
         return replace(fields, title=decision.title, buttons=buttons), qr
 
     def _reads(self, page: Page, decision: Decision, qr_box: Box | None) -> list[ReadLine]:
-        """Every line except the title and what lies on the QR code (its modules are not text)."""
+        """Every line that looks like words, except the title and what lies on the QR code (its
+        modules are not text)."""
         titles = [line.box for line in decision.title_lines]
+        qr_area = page_qr_area(page) if decision.definition and decision.definition.qr else None
         lines = [
             line
             for line in page.lines
             if line not in decision.title_lines
             and not any(_inside(line.box, title) for title in titles)  # debris on the title
             and (qr_box is None or not _inside(line.box, qr_box))
+            and not on_qr(line, qr_area)
+            and wordlike(line)
         ]
         return [read for read in page.read_all(lines) if read.text]
 
@@ -101,7 +106,12 @@ class FieldReader:
         return read_buttons(page_button_boxes(page), read_box, links, known)
 
     def _details(
-        self, reads: list[ReadLine], labels: Labels, state: ScreenState, buttons: tuple[Button, ...]
+        self,
+        page: Page,
+        reads: list[ReadLine],
+        labels: Labels,
+        state: ScreenState,
+        buttons: tuple[Button, ...],
     ) -> Fields:
         field_labels = {name: labels[name] for name in FIELD_LABELS if name in labels}
         values = read_values(reads, field_labels)
@@ -110,7 +120,10 @@ class FieldReader:
         used |= {id(read) for read in reads if any(_inside(read.box, b.box) for b in buttons)}
 
         def value(name: str, not_found: str | None = None) -> str | None:
-            found = clean_value(values[name].text) if name in values else None
+            found = None
+            if name in values:
+                item = values[name]
+                found = clean_value(item.text if item.inline else whole_text(page, item.lines))
             return snap(found, labels.get(not_found, ())) if not_found else found
 
         elapsed_text = value("elapsed")

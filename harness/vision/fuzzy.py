@@ -93,9 +93,10 @@ def match_prefix(text: str, label: str, max_skip: int = 4) -> tuple[float, str]:
 
 def _as_shown(text: str, rest_normalised: str) -> str:
     """The tail of ``text`` (original case) that ``rest_normalised`` is the normal form of."""
-    rest_normalised = rest_normalised.strip(" :;.")
-    if not rest_normalised:
+    if not rest_normalised.strip(" :;."):
         return ""
+    # Count what the words will show: a trailing "." is in the words ("Inc."), so it counts.
+    rest_normalised = rest_normalised.lstrip(" :;.")
     words = text.split()
     wanted = len(rest_normalised.replace(" ", ""))
     taken: list[str] = []

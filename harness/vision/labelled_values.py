@@ -13,8 +13,13 @@ from dataclasses import dataclass
 
 from harness.vision.fuzzy import match_prefix, similarity
 from harness.vision.ocr import ReadLine
+from harness.vision.page import Page
+from harness.vision.text_lines import TextLine
 
 LABEL_SIMILARITY = 0.8
+_PIECE_GAP = 2.0
+"""Pieces of one value are at most this many line heights apart (a word space, widened where
+blur or a comma hides a glyph); a column gap is far wider."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class LabelHit:
 class Value:
     text: str
     lines: tuple[ReadLine, ...]
+    inline: bool = False
+    """The value follows its label on the label's own line (``lines`` is the label's)."""
 
 
 def find_label(read: ReadLine, labels: Mapping[str, Sequence[str]]) -> LabelHit | None:
@@ -39,6 +46,10 @@ def find_label(read: ReadLine, labels: Mapping[str, Sequence[str]]) -> LabelHit 
     for name, texts in labels.items():
         for text in texts:
             score, rest = match_prefix(read.text, text)
+            if rest and text.endswith(":") and not any(mark in read.text for mark in ":;"):
+                # "User Driven - Hybrid Join" is a value that starts like "User:", not the
+                # label with its value: a label followed by its value has its colon.
+                continue
             if score >= LABEL_SIMILARITY and (best is None or score > best.score):
                 best = LabelHit(name, read, rest, score)
     return best
@@ -47,11 +58,12 @@ def find_label(read: ReadLine, labels: Mapping[str, Sequence[str]]) -> LabelHit 
 def find_labels(
     reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]
 ) -> dict[str, LabelHit]:
-    """The first line of each field label, by field name."""
+    """The line of each field label, by field name."""
     hits: dict[str, LabelHit] = {}
     for read in sorted(reads, key=lambda item: (item.box[1], item.box[0])):
         hit = find_label(read, labels)
-        if hit is not None and hit.name not in hits:
+        # The best match of each label, the first one at equal scores.
+        if hit is not None and (hit.name not in hits or hit.score > hits[hit.name].score):
             hits[hit.name] = hit
     return hits
 
@@ -63,10 +75,16 @@ def read_values(reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]) 
     others = [read for read in reads if read not in label_reads and read.text]
     values: dict[str, Value] = {}
     for name, hit in hits.items():
-        if hit.rest:
-            values[name] = Value(hit.rest, (hit.read,))
-            continue
         beside = _beside(hit.read, others)
+        if beside and _label_tail(hit.read, beside[0]):
+            # The label was detected in two pieces ("Elapsed" "time:"): its value follows the
+            # second one.
+            beside = _beside(beside[0], others)
+        if hit.rest:
+            # The value after the label on its line, with the pieces detection split off it.
+            text = " ".join([hit.rest, *(piece.text for piece in beside)])
+            values[name] = Value(text, (hit.read, *beside), inline=True)
+            continue
         if beside:
             lines = [*beside, *_continuation(beside[0], others, label_reads)]
             values[name] = Value(" ".join(line.text for line in lines), tuple(lines))
@@ -75,6 +93,11 @@ def read_values(reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]) 
         if under:
             values[name] = Value(" ".join(piece.text for piece in under), tuple(under))
     return values
+
+
+def _label_tail(label: ReadLine, piece: ReadLine) -> bool:
+    """A piece right after a label that lacks its colon, ending in one, is the label's end."""
+    return not label.text.rstrip().endswith(":") and piece.text.rstrip().endswith(":")
 
 
 def _beside(label: ReadLine, others: Sequence[ReadLine]) -> list[ReadLine]:
@@ -95,7 +118,7 @@ def _beside(label: ReadLine, others: Sequence[ReadLine]) -> list[ReadLine]:
     for other in row:
         if pieces:
             previous = pieces[-1].box
-            if other.box[0] - (previous[0] + previous[2]) > 1.5 * previous[3]:
+            if other.box[0] - (previous[0] + previous[2]) > _PIECE_GAP * previous[3]:
                 break
         pieces.append(other)
     return pieces
@@ -126,7 +149,8 @@ def _under(
         previous = pieces[-1].box
         if other is first or other.box[0] < previous[0]:
             continue
-        if other in label_reads or other.box[0] - (previous[0] + previous[2]) > 1.5 * previous[3]:
+        gap = other.box[0] - (previous[0] + previous[2])
+        if other in label_reads or gap > _PIECE_GAP * previous[3]:
             break
         pieces.append(other)
     return pieces
@@ -156,6 +180,35 @@ def _continuation(
             return found
         found.append(nxt)
         current = nxt
+
+
+def whole_text(page: Page, lines: Sequence[ReadLine]) -> str:
+    """The text of a value: a row detected in pieces (a blurred word, a wide word space) is read
+    again as one line, which gives the engine the whole words; rows are joined by spaces."""
+    rows: list[list[ReadLine]] = []
+    for read in sorted(lines, key=lambda item: (item.box[1], item.box[0])):
+        if rows and _row_overlap(rows[-1][0].box, read.box) >= 0.5:
+            rows[-1].append(read)
+        else:
+            rows.append([read])
+    texts = []
+    for row in rows:
+        if len(row) == 1:
+            texts.append(page.read_closely(row[0].line).text or row[0].text)
+            continue
+        x0 = min(read.box[0] for read in row)
+        y0 = min(read.box[1] for read in row)
+        x1 = max(read.box[0] + read.box[2] for read in row)
+        y1 = max(read.box[1] + read.box[3] for read in row)
+        first = row[0].line
+        whole = TextLine(
+            (x0, y0, x1 - x0, y1 - y0),
+            max(read.line.glyph_height for read in row),
+            sum(read.line.glyphs for read in row),
+            first.polarity,
+        )
+        texts.append(page.read_closely(whole).text or " ".join(read.text for read in row))
+    return " ".join(texts)
 
 
 def _row_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:

@@ -18,6 +18,8 @@ from harness.vision.ocr_engine import OcrEngine
 from harness.vision.text_lines import Box, TextLine
 
 LINE_PX = 34
+LARGE_LINE_PX = 56
+"""A second, larger read for a line the engine was unsure of (tight digits: ``0h 6 min``)."""
 _MAX_UPSCALE = 4.0
 
 
@@ -50,8 +52,16 @@ class LineReader:
         with self._lock:
             self._calls += 1
 
-    def read(self, image_bgr: np.ndarray, line: TextLine) -> ReadLine:
-        crop = line_crop(image_bgr, line.box, line.glyph_height)
+    def read(
+        self,
+        image_bgr: np.ndarray,
+        line: TextLine,
+        rows: tuple[int, int] | None = None,
+        line_px: int = LINE_PX,
+    ) -> ReadLine:
+        """Read ``line``; ``rows`` (top, bottom) bounds its margin, so that the lines above and
+        below it stay out of the crop (half a subtitle under a title makes the engine fail)."""
+        crop = line_crop(image_bgr, line.box, line.glyph_height, rows=rows, line_px=line_px)
         if crop.size == 0:
             return ReadLine(line, "", 0.0)
         self._count()
@@ -68,21 +78,28 @@ class LineReader:
 
 
 def line_crop(
-    image_bgr: np.ndarray, box: Box, glyph_height: float, margin: bool = True
+    image_bgr: np.ndarray,
+    box: Box,
+    glyph_height: float,
+    margin: bool = True,
+    rows: tuple[int, int] | None = None,
+    line_px: int = LINE_PX,
 ) -> np.ndarray:
-    """The grey crop of ``box`` (with a margin scaled to the text), about LINE_PX high."""
+    """The grey crop of ``box`` (with a margin scaled to the text, within ``rows``), about
+    LINE_PX high."""
     x, y, w, h = box
     pad_y = round(0.3 * glyph_height) if margin else 0
     pad_left = round(0.3 * glyph_height) if margin else 0
     pad_right = round(0.7 * glyph_height) if margin else 0
     height, width = image_bgr.shape[:2]
-    x0, y0 = max(0, x - pad_left), max(0, y - pad_y)
-    x1, y1 = min(width, x + w + pad_right), min(height, y + h + pad_y)
+    top, bottom = rows if rows is not None else (0, height)
+    x0, y0 = max(0, x - pad_left), max(0, min(y, top), y - pad_y)
+    x1, y1 = min(width, x + w + pad_right), min(height, max(y + h, bottom), y + h + pad_y)
     part = image_bgr[y0:y1, x0:x1]
     if part.size == 0:
         return np.zeros((0, 0), np.uint8)
     gray = cv2.cvtColor(part, cv2.COLOR_BGR2GRAY) if part.ndim == 3 else part
-    scale = min(_MAX_UPSCALE, LINE_PX / max(1, y1 - y0))
+    scale = min(_MAX_UPSCALE, line_px / max(1, y1 - y0))
     if abs(scale - 1.0) > 0.05:
         interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interpolation)

@@ -12,13 +12,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from harness.vision.ocr import LineReader, ReadLine
+from harness.vision.ocr import LARGE_LINE_PX, LineReader, ReadLine
 from harness.vision.text_lines import Box, TextLine
 
 _CONTENT_MARGIN = 0.05
 _MIN_TITLE_GLYPHS = 5
 _LETTER_ASPECT = (0.25, 1.5)
 """Median glyph width / height of a line of letters."""
+_SURE = 0.75
+"""OCR confidence above which a value is not read again."""
+_WORD_GAP = 1.5
+"""Pieces of one heading are at most this many glyph heights apart."""
+_BLOB_LINE = 6.0
+_BLOB_ASPECT = 8.0
+"""Blurred words: a line this many times as long as high, of blobs at most this wide."""
 _TITLE_PEERS = 0.8
 """Lines at least this share of the largest text size count as equally large: among those the
 one nearest the top comes first."""
@@ -41,8 +48,38 @@ class Page:
     def read(self, line: TextLine) -> ReadLine:
         key = self.lines.index(line) if line in self.lines else id(line)
         if key not in self.reads:
-            self.reads[key] = self.reader.read(self.image, line)
+            self.reads[key] = self.reader.read(self.image, line, self._free_rows(line))
         return self.reads[key]
+
+    def read_closely(self, line: TextLine) -> ReadLine:
+        """``read``, and when the engine was unsure, read again larger; the surer read wins.
+        For the values a report shows (not for classification, which reads many lines)."""
+        first = self.read(line)
+        if first.confidence >= _SURE or (not first.text and line.glyphs < 2):
+            return first
+        key = f"large:{self.lines.index(line) if line in self.lines else id(line)}"
+        if key not in self.extras:
+            self.extras[key] = self.reader.read(
+                self.image, line, self._free_rows(line), line_px=LARGE_LINE_PX
+            )
+        second = self.extras[key]
+        assert isinstance(second, ReadLine)
+        return second if second.confidence > first.confidence else first
+
+    def _free_rows(self, line: TextLine) -> tuple[int, int]:
+        """How far ``line``'s crop may reach up and down before it meets the lines above and
+        below it (those across from it, of text size)."""
+        top, bottom = 0, self.image.shape[0]
+        for other in self.lines:
+            if other is line or other.right <= line.x or other.x >= line.right:
+                continue
+            if other.glyph_height < 0.3 * line.glyph_height:
+                continue
+            if other.bottom <= line.y:
+                top = max(top, other.bottom)
+            elif other.y >= line.bottom:
+                bottom = min(bottom, other.y)
+        return top, bottom
 
     def read_all(self, lines: Iterable[TextLine] | None = None) -> list[ReadLine]:
         return [self.read(line) for line in (self.lines if lines is None else lines)]
@@ -74,13 +111,7 @@ class Page:
     def title_candidates(self) -> list[TextLine]:
         """Lines that could be the title, best first: the largest text, and among lines of
         about that size the one nearest the top."""
-        words = [
-            line
-            for line in self.lines
-            if line.glyphs >= _MIN_TITLE_GLYPHS
-            and line.box[2] >= 2 * line.box[3]
-            and _LETTER_ASPECT[0] <= line.glyph_aspect <= _LETTER_ASPECT[1]
-        ]
+        words = [line for line in self.lines if _could_be_heading(line)]
         ranked = sorted(words, key=lambda line: -line.glyph_height)
         if not ranked:
             return []
@@ -97,7 +128,7 @@ class Page:
         for other in self.lines:
             if other is line or other.y <= line.y:
                 continue
-            if not 0.75 <= other.glyph_height / size <= 1.33:
+            if not 0.7 <= other.glyph_height / size <= 1.45:
                 continue
             if other.y - line.bottom > 1.0 * line.box[3]:
                 continue
@@ -107,6 +138,42 @@ class Page:
                 return other
         return None
 
+    def row_pieces(self, line: TextLine) -> list[TextLine]:
+        """``line`` and the lines that continue it to the right on its row, at its size, a word
+        space or two away (detection splits a heading after a comma or a small glyph)."""
+        pieces = [line]
+        while True:
+            last = pieces[-1]
+            size = last.glyph_height
+            nxt = min(
+                (
+                    other
+                    for other in self.lines
+                    if other.x > last.x
+                    and other not in pieces
+                    and 0 <= other.x - last.right <= _WORD_GAP * size
+                    and 0.75 <= other.glyph_height / size <= 1.33
+                    and abs(other.centre_y - last.centre_y) <= 0.3 * last.box[3]
+                ),
+                key=lambda other: other.x,
+                default=None,
+            )
+            if nxt is None:
+                return pieces
+            pieces.append(nxt)
+
     def below(self, line: TextLine) -> list[TextLine]:
         """Every line under ``line`` (its top lower than the line's middle), top to bottom."""
         return [other for other in self.lines if other.y >= line.centre_y and other is not line]
+
+
+def _could_be_heading(line: TextLine) -> bool:
+    """A line of letters (not the dots of a focus rectangle, the stripes of an icon): enough
+    glyphs of a letter's shape, or blur's word blobs on a line as long as a few words."""
+    letters = (
+        line.glyphs >= _MIN_TITLE_GLYPHS
+        and line.box[2] >= 2 * line.box[3]
+        and _LETTER_ASPECT[0] <= line.glyph_aspect <= _LETTER_ASPECT[1]
+    )
+    blobs = line.glyphs >= 2 and line.box[2] >= _BLOB_LINE * line.box[3]
+    return letters or (blobs and line.glyph_aspect <= _BLOB_ASPECT)

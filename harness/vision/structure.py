@@ -18,12 +18,14 @@ from harness.vision.fuzzy import best_substring_match, similarity
 from harness.vision.labelled_values import find_label
 from harness.vision.observation import Evidence
 from harness.vision.page import Page
+from harness.vision.qr_area import on_qr, page_qr_area
 from harness.vision.text_lines import TextLine
 
 MAX_STRUCTURE_READS = 14
 """Lines read after the title to find tiles or labels: more than any flow screen needs."""
 _TEXT_SIMILARITY = 0.8
 _BUTTON_SIMILARITY = 0.8
+_WORD_ASPECT = 2.5
 
 
 def check_needs(
@@ -37,7 +39,7 @@ def check_needs(
     if needs.lines and len(page.lines) < needs.lines:
         evidence.append(Evidence("needs:lines", 0.0, f"{len(page.lines)} text lines"))
         return False, evidence
-    after = _reading_order(page, title_lines)
+    after = _reading_order(page, title_lines) if needs.texts or needs.labels else []
     if needs.texts:
         hit = _find_text(page, after, needs.texts)
         if hit is None:
@@ -66,13 +68,23 @@ def check_needs(
 
 def _reading_order(page: Page, title_lines: Sequence[TextLine]) -> list[TextLine]:
     """The lines after the title, top to bottom (then the rest): structure follows the title."""
+    qr = page_qr_area(page)
+    rest = [
+        line
+        for line in page.lines
+        if line not in title_lines and wordlike(line) and not on_qr(line, qr)
+    ]
     if not title_lines:
-        return list(page.lines)
+        return rest
     bottom = max(line.bottom for line in title_lines)
-    # Lines of one or two glyphs are icons, dots or QR modules, never a label or a tile.
-    rest = [line for line in page.lines if line not in title_lines and line.glyphs >= 3]
     below = [line for line in rest if line.y >= bottom - 2]
     return below + [line for line in rest if line not in below]
+
+
+def wordlike(line: TextLine) -> bool:
+    """Lines of one or two glyphs are icons, dots or QR modules, never a label or a tile, unless
+    they are as long as a word (blur joins a bold word's letters into one or two blobs)."""
+    return line.glyphs >= 3 or line.box[2] >= _WORD_ASPECT * line.box[3]
 
 
 def _find_text(page: Page, lines: Sequence[TextLine], texts: Sequence[str]) -> Evidence | None:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from harness.vision.line_cleanup import drop_contained, drop_gaps, merge_pieces
+
 Box = tuple[int, int, int, int]
 
 WORK_LINES = 540
@@ -27,8 +29,16 @@ _MIN_CONTRAST = 34
 _MIN_GLYPH_PX = 4
 _MAX_GLYPH_SHARE = 0.12
 """A glyph taller than this share of the picture is a picture element (illustration, QR)."""
+_MAX_BLOB_ASPECT = 24
+"""A glyph at most this many times as wide as high: blur joins a long e-mail address into one
+blob of 15-20; rules and bars are wider still, or solid (dropped by their fill)."""
 _GAP_FACTOR = 0.9
 """Glyphs join a line when the gap is under this many glyph heights (word spaces are ~0.3)."""
+_REACH = 0.6
+"""Descenders and ascenders reach this many median glyph heights beyond the median glyph."""
+_ROW_SIZE = (0.4, 2.5)
+"""A glyph joins a row when its height is this share of the row's median glyph so far (commas
+and capitals, x-height letters and ascenders, whole blurred words)."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,8 @@ def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) 
                 max(1, round(h / scale)),
             )
             lines.append(TextLine(frame_box, height / scale, count, polarity, aspect))
-    return _merge_pieces(_drop_contained(sorted(lines, key=lambda line: (line.y, line.x))))
+    kept = drop_contained(sorted(lines, key=lambda line: (line.y, line.x)))
+    return merge_pieces(drop_gaps(kept))
 
 
 def _background(grey: np.ndarray) -> np.ndarray:
@@ -158,7 +169,7 @@ def _glyph_boxes(mask: np.ndarray, picture_lines: int) -> np.ndarray:
     keep = (
         (h >= _MIN_GLYPH_PX)
         & (h <= _MAX_GLYPH_SHARE * picture_lines)
-        & (w <= 12 * h)  # rules and underlines
+        & (w <= _MAX_BLOB_ASPECT * h)  # rules and underlines (a blurred long word is not)
         & (areas >= 0.08 * w * h)  # outlines of big boxes
         & (areas <= 0.95 * w * h + 4)  # solid blocks (QR modules, icons' fills)
     )
@@ -174,41 +185,88 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
         segment: list[list[int]] = []
         heights: list[int] = []
         right = 0
-        for glyph in row:
+        for position, glyph in enumerate(row):
             x, _y, w, h = glyph
+            small = False
             if segment:
                 line_h = heights[len(heights) // 2]
                 gap = x - right
+                # Punctuation ("j.smith") is small, but the line goes on at its size after it.
+                following = row[position + 1][3] if position + 1 < len(row) else 0
+                small = h < 0.45 * line_h and 0.45 <= following / line_h <= 2.2
                 # A jump in size splits a line (an icon beside its text is no glyph of it).
-                if gap > _GAP_FACTOR * max(line_h, h) or not 0.45 <= h / line_h <= 2.2:
+                jump = not small and not 0.45 <= h / line_h <= 2.2
+                if gap > _GAP_FACTOR * max(line_h, h) or jump:
                     _emit(segment, heights, found)
-                    segment, heights, right = [], [], 0
+                    segment, heights, right, small = [], [], 0, False
             segment.append(glyph)
-            insort(heights, h)
+            if not small:
+                insort(heights, h)
             right = max(right, x + w)
         _emit(segment, heights, found)
     return found
 
 
+@dataclass
+class _OpenRow:
+    """A row being collected: its band of centres, its glyphs' heights, its extent across."""
+
+    top: float
+    bottom: float
+    baseline: float
+    """The first glyph's bottom: a glyph that starts below it belongs to the line under it."""
+    left: int
+    right: int
+    index: int
+    heights: list[int]
+
+    def fits(self, x: int, y: int, w: int, h: int, centre: float) -> bool:
+        median = self.heights[len(self.heights) // 2]
+        return (
+            self.top <= centre
+            and y < self.baseline
+            and _ROW_SIZE[0] <= h / max(1, median) <= _ROW_SIZE[1]
+        )
+
+    def distance(self, x: int, w: int) -> float:
+        return max(0.0, x - self.right, self.left - x - w)
+
+
 def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
+    """Glyphs whose centres share a band, by rows. A glyph far from the size of a row (an icon
+    or a QR module column beside text) starts a row of its own instead of joining it: so a
+    tall element beside two text rows does not chain them into one, and text beside an icon
+    is not cut around it."""
     if len(glyphs) == 0:
         return []
     centres = glyphs[:, 1] + glyphs[:, 3] / 2
     order = np.argsort(centres, kind="stable")
     rows: list[list[int]] = []
-    band_top = band_bottom = 0.0
+    open_rows: list[_OpenRow] = []
     for index in order:
-        _x, y, _w, h = (int(v) for v in glyphs[index])
+        x, y, w, h = (int(v) for v in glyphs[index])
         centre = centres[index]
-        if rows and band_top <= centre <= band_bottom:
-            rows[-1].append(index)
+        open_rows = [row for row in open_rows if row.bottom >= centre]
+        # The row nearest across (text beside a QR code keeps to its own row), then the one
+        # that started nearest above it.
+        row = max(
+            (row for row in open_rows if row.fits(x, y, w, h, centre)),
+            key=lambda row: (-row.distance(x, w), row.top),
+            default=None,
+        )
+        if row is not None:
+            rows[row.index].append(index)
             # Sorted by centre, the band only grows down (descenders), by the middle half of
             # each glyph, so that one tall glyph does not chain the next row in.
-            band_bottom = max(band_bottom, y + 0.8 * h + 1)
+            row.bottom = max(row.bottom, y + 0.8 * h + 1)
+            row.left, row.right = min(row.left, x), max(row.right, x + w)
+            insort(row.heights, h)
             continue
         rows.append([index])
         # Wide enough that a word of x-height letters ("vance") joins one with ascenders.
-        band_top, band_bottom = y + 0.2 * h, y + 0.8 * h + 1
+        open_rows.append(
+            _OpenRow(y + 0.2 * h, y + 0.8 * h + 1, y + h, x, x + w, len(rows) - 1, [h])
+        )
     return [glyphs[indices] for indices in rows]
 
 
@@ -221,6 +279,14 @@ def _emit(
     y0 = min(g[1] for g in segment)
     x1 = max(g[0] + g[2] for g in segment)
     y1 = max(g[1] + g[3] for g in segment)
+    if len(segment) >= 3:
+        # A descender touching the line below (a title over its subtitle) makes one glyph
+        # reach far down: the line ends where a descender would, so the read stays one line.
+        size = heights[len(heights) // 2]
+        bottoms = sorted(g[1] + g[3] for g in segment)
+        tops = sorted(g[1] for g in segment)
+        y1 = min(y1, round(bottoms[len(bottoms) // 2] + _REACH * size))
+        y0 = max(y0, round(tops[len(tops) // 2] - _REACH * size))
     if len(segment) < 2 and x1 - x0 < 1.6 * (y1 - y0):
         return  # a lone blob the size of a letter: an icon, a dot, a badge
     aspects = sorted(g[2] / max(1, g[3]) for g in segment)
@@ -232,65 +298,3 @@ def _emit(
             aspects[len(aspects) // 2],
         )
     )
-
-
-def _drop_contained(lines: list[TextLine]) -> list[TextLine]:
-    """One line per place: where the other polarity also found something (the gaps between
-    close lines, the holes of letters), the line with more glyphs is the text."""
-    kept: list[TextLine] = []
-    for line in sorted(lines, key=lambda item: (-item.glyphs, -item.glyph_height)):
-        # Only the two polarities compete: lines of one mask do not share glyphs, so their
-        # overlaps add up (the gap between two close lines straddles both of them).
-        covered = sum(
-            _overlap(line.box, other.box) for other in kept if other.polarity != line.polarity
-        )
-        if covered > 0.5:
-            continue
-        if line.glyphs == 1 and any(_overlap(other.box, line.box) > 0.8 for other in kept):
-            continue  # one blob around a line of text: a button's fill or a box, not text
-        kept.append(line)
-    return sorted(kept, key=lambda item: (item.y, item.x))
-
-
-def _merge_pieces(lines: list[TextLine]) -> list[TextLine]:
-    """Pieces of one line that grouping split (at a dot too small to be a glyph, at a JPEG
-    blotch) are joined: same row, same size, a gap no wider than a word space."""
-    merged: list[TextLine] = []
-    for line in sorted(lines, key=lambda item: item.x):
-        for index, other in enumerate(merged):
-            size = max(other.glyph_height, line.glyph_height)
-            same_row = _row_share(other.box, line.box) >= 0.6
-            same_size = 0.6 <= line.glyph_height / max(1e-6, other.glyph_height) <= 1.6
-            gap = line.x - other.right
-            if (
-                other.polarity == line.polarity
-                and same_row
-                and same_size
-                and -2 <= gap <= 0.6 * size
-            ):
-                x0, y0 = min(other.x, line.x), min(other.y, line.y)
-                x1, y1 = max(other.right, line.right), max(other.bottom, line.bottom)
-                merged[index] = TextLine(
-                    (x0, y0, x1 - x0, y1 - y0),
-                    max(other.glyph_height, line.glyph_height),
-                    other.glyphs + line.glyphs,
-                    other.polarity,
-                )
-                break
-        else:
-            merged.append(line)
-    return sorted(merged, key=lambda item: (item.y, item.x))
-
-
-def _row_share(a: Box, b: Box) -> float:
-    top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
-    return max(0, bottom - top) / max(1, min(a[3], b[3]))
-
-
-def _overlap(a: Box, b: Box) -> float:
-    """Intersection over the area of ``a``."""
-    left, top = max(a[0], b[0]), max(a[1], b[1])
-    right, bottom = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
-    if right <= left or bottom <= top:
-        return 0.0
-    return (right - left) * (bottom - top) / max(1, a[2] * a[3])

@@ -36,6 +36,7 @@ from harness.vision.page import Page
 from harness.vision.picture_area import crop, find_picture_area
 from harness.vision.stats import StatsCounter, VisionStats
 from harness.vision.text_lines import WORK_LINES, detect_lines_reduced
+from harness.vision.window_chrome import dark_inside_chrome
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,11 @@ def _blank(image: np.ndarray, area: tuple[int, int, int, int]) -> str | None:
         # A black picture inside a grey bezel: the bezel is the only "content". frames'
         # active_area strips borders by the corner colour, which finds that bezel.
         blank = frames.blank_kind(crop(image, frames.active_area(image)))
+    if blank is None:
+        # A black screen in a viewer window: its title bar and border are the only content.
+        inner = dark_inside_chrome(picture)
+        if inner is not None:
+            blank = frames.blank_kind(crop(picture, inner))
     return blank
 
 
