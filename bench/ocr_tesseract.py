@@ -14,7 +14,7 @@ import numpy as np
 import tesserocr
 from PIL import Image
 
-from harness.vision.ocr import tessdata_dir
+from harness.vision.ocr_tesseract import tessdata_dir
 from harness.vision.ocr_engine import Box, Recognised
 
 LINE_HEIGHT = 40
@@ -33,9 +33,10 @@ class TesseractLineEngine:
     name = "tesseract"
 
     def __init__(self, language: str = "eng") -> None:
-        path = tessdata_dir()
-        if path is None:
+        found = tessdata_dir()
+        if found is None:
             raise RuntimeError("no eng.traineddata found (Debian tesseract-ocr-eng)")
+        path = str(found)  # tesserocr takes a str, not a Path
         self._line = tesserocr.PyTessBaseAPI(
             path=path, lang=language, psm=tesserocr.PSM.SINGLE_LINE
         )

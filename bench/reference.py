@@ -19,13 +19,10 @@ def tesseract_full_frame() -> Callable[[np.ndarray], str] | str:
         import tesserocr
     except ImportError as exc:
         return f"not available (tesserocr: {exc})"
-    try:
-        from harness.vision.ocr import tessdata_dir
+    from harness.vision.ocr_tesseract import tessdata_dir
 
-        path = tessdata_dir()
-    except Exception:  # vision's OCR module is being rewritten: fall back to Tesseract's default
-        path = None
-    kwargs = {"path": path} if path else {}
+    path = tessdata_dir()
+    kwargs = {"path": str(path)} if path else {}
     try:
         api = tesserocr.PyTessBaseAPI(lang="eng", psm=tesserocr.PSM.AUTO, **kwargs)
     except RuntimeError as exc:
