@@ -38,10 +38,17 @@ from urllib.parse import unquote, urlsplit
 from harness.errors import NoFrame
 from harness.targets.capture import CaptureScreen
 from harness.targets.frame import Frame
-from harness.targets.jpeg_frame import JpegError, JpegFrame, preview_of
+from harness.targets.jpeg_frame import JpegError, JpegFrame, decode_jpeg, jpeg_size, preview_of
 from harness.targets.mjpeg_parts import StreamFormatError, boundary_of, iter_parts
 
 _log = logging.getLogger(__name__)
+
+MIN_PREVIEW_LINES = 1080
+"""Frames this tall or taller are compared on their 1/8 preview. One changed digit of an ESP
+substep status moves a preview cell by 38 (1080p) and 81 (1440p), over the detector's noise
+threshold of 14; below 1080 lines the text is too small for 8 x 8 block means (7 at 900 lines,
+13 at 768 and 1050: missed), so smaller frames are decoded in full when looked at - still only
+the frames looked at, and small ones (docs/benchmarks.md, "Watching many devices")."""
 
 
 @dataclass(frozen=True)
@@ -155,14 +162,23 @@ class MjpegStreamScreen(CaptureScreen):
             if previous is not None and served is not None and served[0].jpeg == latest.jpeg:
                 # Byte-identical pictures (ustreamer repeats an unchanged frame every second).
                 preview = previous.preview
-            else:
+            elif jpeg_size(latest.jpeg)[1] >= MIN_PREVIEW_LINES:
                 preview = preview_of(latest.jpeg)
+            else:
+                preview = None
         except JpegError as problem:
             # One corrupt part is not a stall: hand out the last good picture, if any, else wait.
             _log.warning("%s: %s", self.label, problem)
             if previous is None:
                 raise NoFrame(f"{self.label}: the stream's first picture is broken: {problem}")
             return previous
-        frame = JpegFrame(latest.jpeg, timestamp=latest.timestamp, source=self.label, preview=preview)
+        frame: Frame
+        if preview is None:
+            image = decode_jpeg(latest.jpeg)
+            frame = Frame(image=image, timestamp=latest.timestamp, source=self.label)
+        else:
+            frame = JpegFrame(
+                latest.jpeg, timestamp=latest.timestamp, source=self.label, preview=preview
+            )
         self._served = (latest, frame)
         return frame
