@@ -80,7 +80,8 @@ def test_recaptures_of_one_screen_are_identical_and_red_after_green_changes() ->
 
 def test_the_preview_signature_matches_the_full_pictures() -> None:
     """The 1/8 DCT decode is the mean of each 8 x 8 block: the same cells the detector makes
-    from the full picture (which samples every other row), within a few grey levels."""
+    from the full picture, which samples every other row - so cells on text edges differ (up to
+    25 levels here), the rest agree within capture noise."""
     from harness.vision.signature import SignatureMaker
 
     data = grabbed(esp(HD), np.random.default_rng(3))
@@ -90,7 +91,9 @@ def test_the_preview_signature_matches_the_full_pictures() -> None:
     reduced = make.of_reduced(preview.image, preview.scale, preview.frame_shape)
     assert reduced.grey.shape == full.grey.shape == (135, 240)
     assert reduced.frame_shape == full.frame_shape == (1080, 1920, 3)
-    assert int(cv2.absdiff(reduced.grey, full.grey).max()) <= 8
+    difference = cv2.absdiff(reduced.grey, full.grey)
+    assert float(difference.mean()) <= 2.0
+    assert float(np.percentile(difference, 95)) <= 6.0
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1023, 767), (800, 600)])

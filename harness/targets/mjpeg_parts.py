@@ -55,6 +55,8 @@ def iter_parts(stream: BufferedBinary, boundary: bytes) -> Iterator[bytes]:
     _skip_to_boundary(stream, marker)
     while True:
         length = _read_part_headers(stream)
+        if length == _ENDED:
+            return  # the connection closed between parts (or inside headers): reconnect
         if length is None:
             body, ended = _read_until_boundary(stream, marker)
         else:
@@ -87,13 +89,17 @@ def _skip_to_boundary(stream: BufferedBinary, marker: bytes, *, eof_ok: bool = F
             raise StreamFormatError(f"expected the boundary {marker!r}, got {stripped[:60]!r}")
 
 
+_ENDED = -1
+
+
 def _read_part_headers(stream: BufferedBinary) -> int | None:
-    """Read a part's headers up to the empty line; its Content-Length, if it has one."""
+    """Read a part's headers up to the empty line; its Content-Length, if it has one, or
+    ``_ENDED`` when the stream ended first."""
     length: int | None = None
     while True:
         line = stream.readline(MAX_HEADER_LINE)
         if not line:
-            raise StreamFormatError("the stream ended inside a part's headers")
+            return _ENDED
         if not line.endswith(b"\n"):
             raise StreamFormatError("a part header line is too long")
         stripped = line.strip()
@@ -104,7 +110,9 @@ def _read_part_headers(stream: BufferedBinary) -> int | None:
             try:
                 length = int(value.strip())
             except ValueError:
-                raise StreamFormatError(f"bad Content-Length {value.strip()[:20]!r}") from None
+                length = -2
+            if length < 0:
+                raise StreamFormatError(f"bad Content-Length {value.strip()[:20]!r}")
 
 
 def _read_until_boundary(stream: BufferedBinary, marker: bytes) -> tuple[bytes, bool]:
