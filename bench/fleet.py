@@ -22,6 +22,7 @@ up. The server is stopped by its PID. Names the machine (``bench.machine``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import statistics
@@ -30,6 +31,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bench.fleet_server import parse_size
@@ -142,12 +144,10 @@ def watch(
             clock=time.monotonic,
             sleep=stop.wait,
         )
-        try:
+        with contextlib.suppress(_Stop):
             watcher.wait_for(
                 {ScreenState.SUCCESS}, 1e9, what="result screen", on_sighting=see, paced=paced
             )
-        except _Stop:
-            pass
 
     threads = [threading.Thread(target=follow, args=(i,), daemon=True) for i in range(len(urls))]
     try:
@@ -175,7 +175,9 @@ def watch(
     return result
 
 
-def start_server(devices: int, size: tuple[int, int], fps: float) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+def start_server(
+    devices: int, size: tuple[int, int], fps: float
+) -> tuple[subprocess.Popen[str], dict[str, Any]]:
     argv = [sys.executable, "-m", "bench.fleet_server", "--devices", str(devices)]
     argv += ["--size", f"{size[0]}x{size[1]}", "--fps", str(fps)]
     server = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
@@ -197,7 +199,9 @@ def stop_server(server: subprocess.Popen[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.fleet", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.fleet", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--devices", type=int, default=50, help="watched devices (50)")
     parser.add_argument("--old-devices", type=int, default=10, help="for the old reader (10)")
     parser.add_argument("--seconds", type=float, default=30.0, help="measured per case (30)")
@@ -221,38 +225,64 @@ def main(argv: list[str] | None = None) -> int:
         if args.old_devices:
             old = urls[: args.old_devices]
             cases.append(
-                watch("before: opencv reader, fixed pace", old, reader="opencv", paced=False,
-                      warmup_s=2.0, **common)
+                watch(
+                    "before: opencv reader, fixed pace",
+                    old,
+                    reader="opencv",
+                    paced=False,
+                    warmup_s=2.0,
+                    **common,
+                )
             )
         fleet = urls[: args.devices]
         cases.append(
-            watch("multipart + preview, fixed pace", fleet, reader="multipart", paced=False,
-                  warmup_s=2.0, **common)
+            watch(
+                "multipart + preview, fixed pace",
+                fleet,
+                reader="multipart",
+                paced=False,
+                warmup_s=2.0,
+                **common,
+            )
         )
         cases.append(
-            watch("after: multipart + preview + paced", fleet, reader="multipart", paced=True,
-                  warmup_s=args.warmup, **common)
+            watch(
+                "after: multipart + preview + paced",
+                fleet,
+                reader="multipart",
+                paced=True,
+                warmup_s=args.warmup,
+                **common,
+            )
         )
     finally:
         stop_server(server)
-    print(f"machine : {facts['cpu']} (lscpu), nproc {facts['cores']}, "
-          f"1-minute load {facts['load_average_1min']} at the start")
-    print(f"streams : {args.size[0]}x{args.size[1]} MJPEG at {args.fps:g} fps, "
-          f"{served['bytes']} bytes a frame, ESP with moving dots")
+    print(
+        f"machine : {facts['cpu']} (lscpu), nproc {facts['cores']}, "
+        f"1-minute load {facts['load_average_1min']} at the start"
+    )
+    print(
+        f"streams : {args.size[0]}x{args.size[1]} MJPEG at {args.fps:g} fps, "
+        f"{served['bytes']} bytes a frame, ESP with moving dots"
+    )
     print(f"measured: {windows} windows of {args.window:g} s per case, this process's CPU time\n")
     header = f"{'case':38} {'devices':>7} {'% core/device':>14} {'looks/s/dev':>12} {'changed':>8}"
     print(header)
     print("-" * len(header))
     for case in cases:
         row = case.row()
-        print(f"{case.name:38} {case.devices:7d} {case.median:14.2f} "
-              f"{row['looks_per_device_per_s']:12.2f} {case.changed:8d}")
+        print(
+            f"{case.name:38} {case.devices:7d} {case.median:14.2f} "
+            f"{row['looks_per_device_per_s']:12.2f} {case.changed:8d}"
+        )
     print(f"\n1-minute load at the end: {machine_facts()['load_average_1min']}")
     if args.json:
-        document = {"machine": facts, "args": vars(args) | {"size": list(args.size)},
-                    "cases": [case.row() for case in cases]}
-        with open(args.json, "w", encoding="utf-8") as out:
-            out.write(json.dumps(document, indent=2) + "\n")
+        document = {
+            "machine": facts,
+            "args": vars(args) | {"size": list(args.size)},
+            "cases": [case.row() for case in cases],
+        }
+        Path(args.json).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

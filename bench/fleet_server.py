@@ -11,6 +11,7 @@ the stream URLs when all listen; runs until terminated (the bench stops it by it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import signal
@@ -62,16 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     parts = encoded_frames(args.size, 20, args.quality)
     servers = [
-        PreEncodedServer(parts, index % len(parts), args.fps).start() for index in range(args.devices)
+        PreEncodedServer(parts, index % len(parts), args.fps).start()
+        for index in range(args.devices)
     ]
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     print(json.dumps({"streams": [f"{s.url}/stream" for s in servers], "bytes": len(parts[0])}))
     sys.stdout.flush()
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         done.wait()
-    except KeyboardInterrupt:
-        pass
     for server in servers:
         server.stop()
     return 0

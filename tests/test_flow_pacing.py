@@ -54,7 +54,9 @@ class BrightnessVision:
         return self.classify(image)
 
 
-def watcher_for(screen: ScriptedScreen, clock: DrivenClock, settings: FlowSettings) -> ScreenWatcher:
+def watcher_for(
+    screen: ScriptedScreen, clock: DrivenClock, settings: FlowSettings
+) -> ScreenWatcher:
     target = Target(name="t", screen=screen, keyboard=None)  # type: ignore[arg-type]
     return ScreenWatcher(
         target,

@@ -122,9 +122,25 @@ def test_the_parser_reads_every_mode_of_ustreamer() -> None:
 def test_zero_data_parts_are_skipped_and_boundary_first_encoders_read() -> None:
     data = jpeg((1, 2, 3), (32, 32))
     body = (
-        b"--myboundary" + RN + b"Content-Type: image/jpeg" + RN + b"Content-Length: 0" + RN + RN
-        + RN + b"--myboundary" + RN + b"Content-Type: image/jpeg" + RN
-        + b"Content-Length: %d" % len(data) + RN + RN + data + RN + b"--myboundary--" + RN
+        b"--myboundary"
+        + RN
+        + b"Content-Type: image/jpeg"
+        + RN
+        + b"Content-Length: 0"
+        + RN
+        + RN
+        + RN
+        + b"--myboundary"
+        + RN
+        + b"Content-Type: image/jpeg"
+        + RN
+        + b"Content-Length: %d" % len(data)
+        + RN
+        + RN
+        + data
+        + RN
+        + b"--myboundary--"
+        + RN
     )
     parts = list(iter_parts(io.BufferedReader(io.BytesIO(body)), b"myboundary"))
     assert parts == [data]
@@ -160,5 +176,3 @@ def test_frames_under_1080_lines_come_decoded_without_a_preview(colours: list) -
     finally:
         screen.close()
         peer.close()
-
-

@@ -170,7 +170,8 @@ class MjpegStreamScreen(CaptureScreen):
             # One corrupt part is not a stall: hand out the last good picture, if any, else wait.
             _log.warning("%s: %s", self.label, problem)
             if previous is None:
-                raise NoFrame(f"{self.label}: the stream's first picture is broken: {problem}")
+                message = f"{self.label}: the stream's first picture is broken: {problem}"
+                raise NoFrame(message) from problem
             return previous
         frame: Frame
         if preview is None:
