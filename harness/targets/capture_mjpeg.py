@@ -70,10 +70,22 @@ def redacted(url: str) -> str:
 
 
 class _StreamReader:
-    """One open HTTP connection to the stream, read part by part (a ``FrameReader``)."""
+    """One open HTTP connection to the stream, read part by part (a ``FrameReader``).
 
-    def __init__(self, connection: http.client.HTTPConnection, parts: Iterator[bytes]) -> None:
+    Holds the socket itself: ``http.client`` drops its own reference once it knows the answer
+    ends with the connection (ustreamer's HTTP/1.0), and the response must be closed too, or
+    its socket is left for the garbage collector."""
+
+    def __init__(
+        self,
+        connection: http.client.HTTPConnection,
+        sock: socket.socket | None,
+        response: http.client.HTTPResponse,
+        parts: Iterator[bytes],
+    ) -> None:
         self._connection = connection
+        self._sock = sock
+        self._response = response
         self._parts = parts
 
     def read(self) -> tuple[bool, bytes | None]:
@@ -81,20 +93,23 @@ class _StreamReader:
             return True, next(self._parts)
         except StopIteration:
             return False, None
-        except (OSError, http.client.HTTPException, StreamFormatError) as problem:
+        except (OSError, ValueError, http.client.HTTPException, StreamFormatError) as problem:
             _log.warning("stream read failed: %s", problem)
             return False, None
 
     def release(self) -> None:
         self.interrupt()
+        with contextlib.suppress(OSError, ValueError):
+            self._response.close()
         self._connection.close()
+        if self._sock is not None:
+            self._sock.close()
 
     def interrupt(self) -> None:
         """Unblock a read in progress (from another thread): ``close()`` must not wait for it."""
-        sock = self._connection.sock
-        if sock is not None:
+        if self._sock is not None:
             with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+                self._sock.shutdown(socket.SHUT_RDWR)
 
 
 class MjpegStreamScreen(CaptureScreen):
@@ -131,17 +146,24 @@ class MjpegStreamScreen(CaptureScreen):
         if url.username is not None:
             secret = f"{unquote(url.username)}:{unquote(url.password or '')}"
             headers["Authorization"] = "Basic " + base64.b64encode(secret.encode()).decode()
+        sock: socket.socket | None = None
+        response: http.client.HTTPResponse | None = None
         try:
             connection.request("GET", path, headers=headers)
+            sock = connection.sock
             response = connection.getresponse()
             if response.status != 200:
                 raise StreamFormatError(f"HTTP {response.status} {response.reason}")
             boundary = boundary_of(response.getheader("Content-Type", ""))
         except (OSError, http.client.HTTPException, StreamFormatError) as problem:
             _log.warning("%s: cannot open: %s", self.label, problem)
+            if response is not None:
+                response.close()
             connection.close()
+            if sock is not None:
+                sock.close()
             return None
-        reader = _StreamReader(connection, iter_parts(response, boundary))
+        reader = _StreamReader(connection, sock, response, iter_parts(response, boundary))
         with self._reader_lock:
             self._reader = reader
         return reader
