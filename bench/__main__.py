@@ -178,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument("--repeat", type=int, default=3, help="rounds over the screens (3)")
     parser.add_argument("--no-ocr", action="store_true", help="leave out the OCR engine comparison")
+    parser.add_argument(
+        "--fleet",
+        action="store_true",
+        help="also the watching cost per device, quick (10 devices; full: python -m bench.fleet)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -199,6 +204,12 @@ def main(argv: list[str] | None = None) -> int:
         }
         args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         print(f"\nwritten: {args.json}")
+    if args.fleet:
+        from bench import fleet
+
+        print("\nWatching many devices (python -m bench.fleet, quick)\n")
+        quick = ["--devices", "10", "--old-devices", "5", "--seconds", "10", "--warmup", "20"]
+        fleet.main(quick)
     if not args.no_ocr:
         from bench import ocr_engines
 

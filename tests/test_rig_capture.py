@@ -1,5 +1,5 @@
-"""Capture backend: a real MJPEG-over-HTTP stream read through OpenCV; freshness, stall,
-reconnect."""
+"""Capture backend: a real MJPEG-over-HTTP stream read through OpenCV and through the multipart
+reader (``capture_mjpeg``); freshness, stall, reconnect."""
 
 from __future__ import annotations
 
@@ -31,10 +31,11 @@ def server(screen: SolidColourScreen) -> Iterator[MjpegServer]:
         server.stop()
 
 
-@pytest.fixture
-def capture_screen(server: MjpegServer) -> Iterator[CaptureScreen]:
+@pytest.fixture(params=["multipart", "opencv"])
+def capture_screen(server: MjpegServer, request: pytest.FixtureRequest) -> Iterator[CaptureScreen]:
     settings = {
         "url": f"{server.url}/stream",
+        "reader": request.param,
         "stall_timeout_s": 1.5,
         "max_frame_age_s": 0.3,
         "open_timeout_s": 1.0,
@@ -61,7 +62,7 @@ def _wait_for_colour(screen: CaptureScreen, colour: tuple[int, int, int]) -> Fra
     raise AssertionError(f"never saw {colour}; last {_mean_bgr(frame)}")
 
 
-def test_stream_frames_arrive_through_opencv(capture_screen: CaptureScreen) -> None:
+def test_stream_frames_arrive(capture_screen: CaptureScreen) -> None:
     frame = _wait_for_colour(capture_screen, (0, 0, 255))
     assert (frame.width, frame.height) == (160, 120)
     assert frame.source.startswith("capture:http://127.0.0.1:")
@@ -102,10 +103,16 @@ def test_reconnects_after_a_drop(
     assert capture_screen.reconnects >= 1
 
 
-def test_source_that_never_opens_raises_no_frame() -> None:
+@pytest.mark.parametrize("reader", ["multipart", "opencv"])
+def test_source_that_never_opens_raises_no_frame(reader: str) -> None:
     screen = capture.create(
         "screen",
-        {"url": "http://127.0.0.1:9/stream", "stall_timeout_s": 0.5, "open_timeout_s": 0.3},
+        {
+            "url": "http://127.0.0.1:9/stream",
+            "reader": reader,
+            "stall_timeout_s": 0.5,
+            "open_timeout_s": 0.3,
+        },
         source="test.yaml: screen",
     )
     try:
@@ -132,8 +139,23 @@ def test_device_settings_default_to_the_native_api() -> None:
         ({"device": 0, "api": "gstreamer"}, "expected one of"),
         ({"device": 0, "colour": "yes"}, "unknown setting"),
         ({"device": 0, "stall_timeout_s": "10"}, "expected a number"),
+        ({"device": 0, "reader": "multipart"}, "http:// or https://"),
+        ({"url": "rtsp://x/s", "reader": "multipart"}, "http:// or https://"),
+        ({"url": "http://x/s", "reader": "multipart", "fps": 5}, "reader: opencv only"),
     ],
 )
 def test_bad_settings(settings: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         capture.create("screen", settings, source="lab.yaml: screen")
+
+
+def test_http_urls_default_to_the_multipart_reader() -> None:
+    from harness.targets.capture_mjpeg import MjpegStreamScreen
+
+    stream = capture.create("screen", {"url": "http://u:secret@kvm:8080/stream"}, source="t")
+    assert isinstance(stream, MjpegStreamScreen)
+    assert "secret" not in stream.label and stream.label == "capture:http://kvm:8080/stream"
+    with_api = capture.create("screen", {"url": "http://kvm/stream", "api": "ffmpeg"}, source="t")
+    assert not isinstance(with_api, MjpegStreamScreen)
+    rtsp = capture.create("screen", {"url": "rtsp://cam/stream"}, source="t")
+    assert not isinstance(rtsp, MjpegStreamScreen)

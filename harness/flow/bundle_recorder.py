@@ -89,7 +89,8 @@ class BundleRecorder:
 
     def frame(self, frame: Frame, state: str | None, changed: bool) -> None:
         # The watcher already compared this frame with the last one: don't compare it again.
-        self.bundle.add_frame(frame.image, frame.timestamp, state, changed)
+        # An unchanged frame's picture is not needed (nor decoded, for a JPEG stream's frames).
+        self.bundle.add_frame(frame.image if changed else None, frame.timestamp, state, changed)
 
     def screenshot(self, name: str, frame: Frame) -> str:
         return self.bundle.save_screenshot(name, frame.image)

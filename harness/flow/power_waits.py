@@ -69,6 +69,9 @@ def wait_powered_off(ctx: FlowContext, timeout_s: float) -> str | None:
                     return f"screen black or without signal for {settings.blank_poweroff_s:g} s"
             else:
                 dark_since = None
-        if ctx.clock() >= deadline:
+        now = ctx.clock()
+        if now >= deadline:
             return None
-        ctx.sleep(settings.poll_interval_s)
+        # A long wait: fewer looks while nothing changes (harness.flow.pacing), the last one on
+        # the deadline; the black-for-blank_poweroff_s rule is bounded into the pace.
+        ctx.sleep(min(ctx.watcher.next_interval(), deadline - now))

@@ -21,6 +21,9 @@ YAML (``flow:`` in a run or device configuration; every key optional)::
       poweroff_timeout_s: 120       # Reseal to power-off
       blank_poweroff_s: 10          # without power control: black this long counts as off
       poll_interval_s: 0.25
+      poll_max_interval_s: 2        # long waits (ESP, power-off) look less often while nothing
+                                    # changes, down to one look in this many seconds: a screen
+                                    # shown this long is still seen (harness/flow/pacing.py)
       refresh: false                # press Refresh on the configuration screen and check again
       reset_after_red: false        # press Reset after collecting diagnostics on red
       export_logs: true             # Windows 11: press Export logs on the diagnostics page
@@ -54,6 +57,7 @@ class FlowSettings:
     poweroff_timeout_s: float = 120.0
     blank_poweroff_s: float = 10.0
     poll_interval_s: float = 0.25
+    poll_max_interval_s: float = 2.0
     key_hold_s: float = 0.1
     refresh: bool = False
     reset_after_red: bool = False

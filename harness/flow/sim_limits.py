@@ -6,7 +6,9 @@ hours, at 60 two real minutes, so the same scenario gives the same verdict at ev
 What measures the *harness* side (key pacing, how long a key is held, how long an action waits
 for the screen it changes, which the simulator redraws at once) stays in real seconds.
 The poll interval is both: at least one look every 6 simulated seconds (a reboot's black screen
-lasts 23), and never slower than a real capture is polled (0.25 s).
+lasts 23), and never slower than a real capture is polled (0.25 s). During long waits the
+watcher looks less often while nothing changes (``harness.flow.pacing``), at least once every
+10 simulated seconds: a reboot's black screen is still seen twice.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ DEVICE_LIMITS_SIM_S = {
 
 POLL_SIM_S = 6.0
 POLL_MAX_REAL_S = 0.25
+POLL_SLOWEST_SIM_S = 10.0
 
 
 def sim_flow_settings(time_scale: float = 60.0) -> FlowSettings:
@@ -36,6 +39,7 @@ def sim_flow_settings(time_scale: float = 60.0) -> FlowSettings:
     return FlowSettings(
         **limits,
         poll_interval_s=min(POLL_SIM_S / time_scale, POLL_MAX_REAL_S),
+        poll_max_interval_s=min(POLL_SLOWEST_SIM_S / time_scale, FlowSettings.poll_max_interval_s),
         options_wait_s=2.0,
         action_settle_s={"provision": 2.0, "reseal": 2.0},
         windows_key_pacing_s=0.15,

@@ -5,6 +5,12 @@ Classification is the expensive part (OCR), so a frame is only classified when i
 changed (``Change.CHANGED``); a frame where only an animation moved (``ANIMATED``) keeps the
 last observation but counts as a sign of life. The full field extraction runs on demand
 (``observe``), once per content.
+
+Watching is cheap where the screen backend helps: a frame with a ``preview`` (a JPEG stream's
+picture decoded at 1/8) is compared on its preview, and its full picture is only decoded when
+the content changed. Long waits (``wait_for``: the ESP, a boot) look less often while nothing
+changes and fast again after a change (``harness.flow.pacing``); waits for a key's effect
+(``wait_for_change``, ``settled``) always look at ``poll_interval_s``.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from harness.errors import NoFrame, UnknownScreen
+from harness.flow.pacing import PollPacing
 from harness.flow.settings import FlowSettings
 from harness.targets.frame import Frame
 from harness.targets.target import Target
@@ -33,6 +40,8 @@ class Sighting:
     """How long the content has not changed (animations do not count), in seconds."""
     still_s: float
     """How long the picture has not moved at all: neither content nor animation."""
+    settling: bool = False
+    """A small difference is waiting to be confirmed as content by the next frames."""
 
     @property
     def state(self) -> ScreenState:
@@ -58,6 +67,7 @@ class ScreenWatcher:
         self._target = target
         self._vision = vision
         self._settings = settings
+        self._pacing = PollPacing.for_settings(settings)
         self._log = log
         self._record = record
         self._clock = clock
@@ -74,6 +84,13 @@ class ScreenWatcher:
     @property
     def last(self) -> Sighting | None:
         return self._last
+
+    def next_interval(self) -> float:
+        """How long a long wait sleeps before its next look (``harness.flow.pacing``)."""
+        last = self._last
+        if last is None or last.changed:
+            return self._pacing.fast_s
+        return self._pacing.interval(last.unchanged_s, settling=last.settling)
 
     def poll(self) -> Sighting:
         """Grab one new frame (waiting out short gaps) and classify it if its content changed."""
@@ -108,11 +125,13 @@ class ScreenWatcher:
         *,
         what: str,
         on_sighting: Callable[[Sighting], None] | None = None,
+        paced: bool = True,
     ) -> Sighting | None:
         """Poll until the screen is in one of ``states``; None when ``timeout_s`` ran out.
 
         ``on_sighting`` sees every frame and may end the wait by raising (the ESP follower
-        reads codes there and applies the frozen-capture rule).
+        reads codes there and applies the frozen-capture rule). ``paced``: look less often while
+        nothing changes (``next_interval``); False looks every ``poll_interval_s``.
         """
         deadline = self._clock() + timeout_s
         while True:
@@ -121,9 +140,12 @@ class ScreenWatcher:
                 on_sighting(sighting)
             if sighting.state in states:
                 return sighting
-            if self._clock() >= deadline:
+            now = self._clock()
+            if now >= deadline:
                 return None
-            self._sleep(self._settings.poll_interval_s)
+            interval = self.next_interval() if paced else self._settings.poll_interval_s
+            # The last look falls on the deadline: the limit is judged on time, not late.
+            self._sleep(min(interval, deadline - now))
 
     @property
     def content_version(self) -> int:
@@ -181,7 +203,13 @@ class ScreenWatcher:
     def _see(self, frame: Frame) -> Sighting:
         now = self._clock()
         previous = self._last
-        change = self._detector.compare(frame.image)
+        preview = frame.preview
+        if preview is not None:
+            change = self._detector.compare_reduced(
+                preview.image, preview.scale, preview.frame_shape
+            )
+        else:
+            change = self._detector.compare(frame.image)
         if previous is None:
             change = Change.CHANGED
         if change is Change.CHANGED:
@@ -194,7 +222,12 @@ class ScreenWatcher:
         if change is not Change.IDENTICAL:
             self._last_motion_at = now
         sighting = Sighting(
-            frame, observation, change, now - self._last_change_at, now - self._last_motion_at
+            frame,
+            observation,
+            change,
+            now - self._last_change_at,
+            now - self._last_motion_at,
+            settling=self._detector.settling,
         )
         if change is Change.CHANGED and (previous is None or previous.state != observation.state):
             self._log.info("screen: %s (%.2f)", observation.state.value, observation.confidence)

@@ -173,7 +173,7 @@ class RunBundle(RecordFields, StepRecording):
 
     def add_frame(
         self,
-        image_bgr: np.ndarray,
+        image_bgr: np.ndarray | None,
         timestamp_monotonic: float,
         state: str | None = None,
         changed: bool | None = None,
@@ -181,12 +181,16 @@ class RunBundle(RecordFields, StepRecording):
         """Log a frame in the timeline; a changed frame also goes into the video. Return changed.
 
         ``changed``: the caller's own verdict (the flow already compared the frame with the last
-        one); None lets the bundle decide with its own detector.
+        one); None lets the bundle decide with its own detector. ``image_bgr`` may be None only
+        for a frame the caller says is unchanged (its picture is not kept).
         """
         with self._lock:
             if self._frames.closed:
                 raise UsageError("add_frame after the bundle was closed")
+            if image_bgr is None and changed is not False:
+                raise UsageError("add_frame without a picture needs changed=False")
             if changed is None:
+                assert image_bgr is not None
                 changed = self._detector.compare(image_bgr) is Change.CHANGED
             t = self.since_start(timestamp_monotonic)
             had_error = self._frames.video_error is not None

@@ -36,12 +36,14 @@ class FrameLog:
         return self._timeline is None
 
     def add(
-        self, image: np.ndarray, t: float, wall: str, state: str | None, changed: bool
+        self, image: np.ndarray | None, t: float, wall: str, state: str | None, changed: bool
     ) -> float | None:
         """Log the frame; a changed frame goes into the video. Return its video time, if any."""
         if self._timeline is None:
             raise UsageError("add_frame after the bundle was closed")
-        video_t = self._add_to_video(image, t, wall, state) if changed else None
+        video_t = (
+            self._add_to_video(image, t, wall, state) if changed and image is not None else None
+        )
         line = {"t": t, "wall": wall, "state": state, "changed": changed, "video_t": video_t}
         self._timeline.write(json.dumps(line) + "\n")
         # Flushed per line: a killed run keeps its timeline up to the last frame.

@@ -28,6 +28,10 @@ YAML::
       max_frame_age_s: 0.5         # grab() waits for a newer frame than this
       open_timeout_s: 5            # per attempt to open the source (streams)
       reconnect_max_backoff_s: 5   # reopen after a drop: 0.25 s, doubling up to this
+
+An ``http://`` / ``https://`` URL is read by ``harness.targets.capture_mjpeg`` (the stream's JPEG
+parts, decoded only when looked at) unless ``reader: opencv`` or an OpenCV setting (``api``,
+``fourcc``, ``width``, ``height``, ``fps``) is given.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -48,6 +52,15 @@ from harness.targets.frame import Frame
 from harness.targets.rig_settings import SettingsReader, check_role
 
 _log = logging.getLogger(__name__)
+
+
+class FrameReader(Protocol):
+    """One opened source, read on the reader thread (``cv2.VideoCapture`` is one)."""
+
+    def read(self) -> tuple[bool, Any]: ...
+
+    def release(self) -> None: ...
+
 
 APIS = {
     "any": cv2.CAP_ANY,
@@ -98,7 +111,8 @@ class CaptureScreen:
         self.reconnect_max_backoff_s = reconnect_max_backoff_s
         self.label = f"capture:{source}"
         self.reconnects = 0
-        self._latest: Frame | None = None
+        self._latest: Any = None
+        """The reader's newest item; anything with a ``timestamp`` (here a ``Frame``)."""
         self._new_frame = threading.Condition()
         self._events: list[TargetEvent] = []
         self._stop = threading.Event()
@@ -122,7 +136,7 @@ class CaptureScreen:
                 latest = self._latest
                 now = time.monotonic()
                 if latest is not None and now - latest.timestamp <= self.max_frame_age_s:
-                    return latest
+                    return self._frame_of(latest)
                 since = latest.timestamp if latest is not None else self._started_at
                 deadline = since + self.stall_timeout_s
                 if now >= deadline:
@@ -147,8 +161,8 @@ class CaptureScreen:
         backoff = 0.25
         ever_opened = False
         while not self._stop.is_set():
-            capture = self._open()
-            if capture is None:
+            reader = self._open()
+            if reader is None:
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, self.reconnect_max_backoff_s)
                 continue
@@ -159,17 +173,17 @@ class CaptureScreen:
             backoff = 0.25
             try:
                 while not self._stop.is_set():
-                    ok, image = capture.read()
-                    if not ok or image is None:
+                    ok, item = reader.read()
+                    if not ok or item is None:
                         break
-                    self._publish(image)
+                    self._publish(item)
             finally:
-                capture.release()
+                reader.release()
             if not self._stop.is_set():
                 _log.warning("%s: capture dropped, reopening", self.label)
                 self._record(TargetEventKind.CONNECTION_LOST, "capture source dropped")
 
-    def _open(self) -> cv2.VideoCapture | None:
+    def _open(self) -> FrameReader | None:
         timeout_ms = int(self.open_timeout_s * 1000)
         params = [
             cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
@@ -197,6 +211,10 @@ class CaptureScreen:
         capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
         return capture
 
+    def _frame_of(self, latest: Any) -> Frame:
+        """The frame ``grab`` hands out for the reader's latest item (here: that frame)."""
+        return latest
+
     def _publish(self, image: np.ndarray) -> None:
         if image.ndim == 2:
             image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
@@ -209,7 +227,7 @@ class CaptureScreen:
         with self._new_frame:
             self._events.append(TargetEvent(kind=kind, timestamp=time.monotonic(), detail=detail))
 
-    def _stall_message(self, latest: Frame | None, now: float) -> str:
+    def _stall_message(self, latest: Any, now: float) -> str:
         if latest is None:
             return (
                 f"{self.label}: no frame at all within {self.stall_timeout_s:g} s "
@@ -221,7 +239,19 @@ class CaptureScreen:
         )
 
 
+def _is_http(url: str | None) -> bool:
+    return url is not None and url.lower().startswith(("http://", "https://"))
+
+
+def _default_reader(url: str | None) -> str:
+    """MJPEG over HTTP is read part by part (``capture_mjpeg``); devices, RTSP, and URLs with
+    OpenCV settings (``api``, ``fourcc`` ...) by OpenCV."""
+    return "multipart" if _is_http(url) else "opencv"
+
+
 def create(role: str, settings: Mapping[str, Any], *, source: str) -> CaptureScreen:
+    """A ``CaptureScreen``; an http(s) URL gives its ``MjpegStreamScreen`` unless ``reader:
+    opencv`` asks for OpenCV's FFmpeg reader."""
     check_role(role, ("screen",), backend="capture", source=source)
     reader = SettingsReader(settings, source=source)
     device = reader.has("device") and settings["device"]
@@ -236,6 +266,25 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> CaptureScr
             raise reader.error("device", f"expected an index or a path, got {device!r}")
         capture_source = device
         api = reader.choice("api", tuple(APIS), default_device_api())
+    opencv_only = [key for key in ("api", "fourcc", "width", "height", "fps") if key in settings]
+    default = "opencv" if opencv_only else _default_reader(url)
+    stream_reader = reader.choice("reader", ("multipart", "opencv"), default)
+    if stream_reader == "multipart" and not _is_http(url):
+        raise reader.error("reader", "multipart reads http:// or https:// stream URLs only")
+    timing = {
+        "stall_timeout_s": reader.number("stall_timeout_s", 10.0, minimum=0.1),
+        "max_frame_age_s": reader.number("max_frame_age_s", 0.5, minimum=0.0),
+        "open_timeout_s": reader.number("open_timeout_s", 5.0, minimum=0.1),
+        "reconnect_max_backoff_s": reader.number("reconnect_max_backoff_s", 5.0, minimum=0.25),
+    }
+    if stream_reader == "multipart":
+        from harness.targets.capture_mjpeg import MjpegStreamScreen
+
+        if opencv_only:
+            raise reader.error(opencv_only[0], "applies to devices and reader: opencv only")
+        reader.finish()
+        assert url is not None
+        return MjpegStreamScreen(url, **timing)
     fourcc = reader.text("fourcc", None)
     if fourcc is not None and len(fourcc) != 4:
         raise reader.error("fourcc", f"expected 4 characters (MJPG, YUYV), got {fourcc!r}")
@@ -246,10 +295,7 @@ def create(role: str, settings: Mapping[str, Any], *, source: str) -> CaptureScr
         width=reader.integer("width", None, minimum=1),
         height=reader.integer("height", None, minimum=1),
         fps=reader.number("fps", None, minimum=0.1),
-        stall_timeout_s=reader.number("stall_timeout_s", 10.0, minimum=0.1),
-        max_frame_age_s=reader.number("max_frame_age_s", 0.5, minimum=0.0),
-        open_timeout_s=reader.number("open_timeout_s", 5.0, minimum=0.1),
-        reconnect_max_backoff_s=reader.number("reconnect_max_backoff_s", 5.0, minimum=0.25),
+        **timing,
     )
     reader.finish()
     return screen

@@ -156,7 +156,17 @@ class ChangeDetector:
 
     def compare(self, image: np.ndarray) -> Change:
         """Compare ``image`` with the reference; CHANGED makes it the new reference."""
-        current = self._signature(image)
+        return self.compare_signature(self._signature(image))
+
+    def compare_reduced(
+        self, reduced: np.ndarray, scale: int, frame_shape: tuple[int, ...]
+    ) -> Change:
+        """``compare`` for a frame of ``frame_shape`` given as its picture at 1/``scale`` (a
+        JPEG preview decoded at 1/8): the same answers without the full picture."""
+        return self.compare_signature(self._signature.of_reduced(reduced, scale, frame_shape))
+
+    def compare_signature(self, current: Signature) -> Change:
+        """``compare`` on a signature already made (``SignatureMaker``)."""
         self.settling = False
         reference, previous, self._previous = self._reference, self._previous, current
         self._frame += 1

@@ -64,7 +64,26 @@ class SignatureMaker:
         self._buffers: dict[tuple[int, ...], list[np.ndarray]] = {}
 
     def __call__(self, image: np.ndarray) -> Signature:
-        small = self._reduce(image)
+        return self._from_cells(self._reduce(image), image.shape)
+
+    def of_reduced(
+        self, reduced: np.ndarray, scale: int, frame_shape: tuple[int, ...]
+    ) -> Signature:
+        """The signature of a frame of ``frame_shape`` from its picture at 1/``scale`` (a JPEG
+        decoded with DCT scaling: at 1/8 each pixel is the mean of an 8 x 8 block, the grey cell
+        itself), so the full picture need not be decoded to compare it."""
+        rows, cols = grid_size(frame_shape)
+        cells = reduced
+        factor = scale
+        while factor < CELL_SIDE and cells.shape[0] >= 2 * rows and cells.shape[1] >= 2 * cols:
+            cells = _halve(cells)
+            factor *= 2
+        if cells.shape[:2] != (rows, cols):
+            # DCT scaling rounds partial blocks up (1050 lines -> 132 rows, the grid has 131).
+            cells = cv2.resize(cells, (cols, rows), interpolation=cv2.INTER_AREA)
+        return self._from_cells(cells, frame_shape)
+
+    def _from_cells(self, small: np.ndarray, frame_shape: tuple[int, ...]) -> Signature:
         if small.ndim == 2:
             grey = small
         else:
@@ -76,7 +95,7 @@ class SignatureMaker:
         if colour.ndim == 2:
             colour = colour[..., None]
         # Copies: the reference signature outlives the buffers' next use.
-        return Signature(grey.copy(), colour.copy(), image.shape)
+        return Signature(grey.copy(), colour.copy(), tuple(frame_shape))
 
     def _reduce(self, image: np.ndarray) -> np.ndarray:
         """The frame as cell averages: every other row, exact halvings, one exact final step."""
