@@ -14,8 +14,8 @@ import numpy as np
 import tesserocr
 from PIL import Image
 
-from harness.vision.ocr_tesseract import tessdata_dir
 from harness.vision.ocr_engine import Box, Recognised
+from harness.vision.ocr_tesseract import tessdata_dir
 
 LINE_HEIGHT = 40
 """Crops lower than this are enlarged to it: Tesseract reads best at 20-30 px capitals."""
