@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from harness.cli.main import main
+from harness.fleet.db.engine import default_database_url
+from harness.fleet.store import FleetStore
 
 pytestmark = pytest.mark.fleet
 
@@ -76,12 +78,27 @@ def test_the_example_sim_devices_end_with_their_verdicts(tmp_path: Path) -> None
         assert tags & {"failure", "error", "skipped"} == expected, name
         properties = {p.get("name"): p.get("value") for p in cases[name].iter("property")}
         assert properties["verdict"] == verdict and properties["device"] == name
-        bundle = Path((cases[name].findtext("system-out") or "").removeprefix("bundle: "))
+        first_line = (cases[name].findtext("system-out") or "").splitlines()[0]
+        bundle = Path(first_line.removeprefix("bundle: "))
         saved = json.loads((bundle / "result.json").read_text(encoding="utf-8"))
         assert saved["verdict"] == verdict and saved["device"]["name"] == name
     windows = {json.loads((b / "result.json").read_text())["device"]["windows"]
                for b in (tmp_path / "runs").iterdir()}  # fmt: skip
     assert windows == {10, 11}
+    # The runs database beside the runs folder: every run, the rig error retried once after a
+    # passing health check (a failed verdict never is), each device healthy before its run.
+    store = FleetStore.open(default_database_url(tmp_path / "runs"))
+    try:
+        attempts = sorted((run.device, run.attempt, run.verdict) for run in store.runs())
+        status = {row.device: row for row in store.status()}
+    finally:
+        store.close()
+    assert attempts == sorted(
+        [(name, 1, verdict) for name, verdict in VERDICTS.items()]
+        + [(name, 2, verdict) for name, verdict in VERDICTS.items() if verdict == "error"]
+    )
+    assert all(status[name].health_ok for name in VERDICTS)
+    assert all(status[name].lease_holder is None for name in VERDICTS)  # every lease freed
 
 
 def test_ctrl_c_finalises_every_run_in_flight(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from types import FrameType
 from rich.console import Console
 from rich.live import Live
 
+from harness.cli.fleet_commands import open_store
 from harness.cli.fleet_display import (
     REFRESH_PER_SECOND,
     ProgressLines,
@@ -31,7 +32,7 @@ from harness.cli.fleet_display import (
     status_table,
 )
 from harness.cli.main import EXIT_ERROR, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED
-from harness.config.devices import load_lab_config
+from harness.config.devices import build_target, load_lab_config
 from harness.errors import ConfigError
 from harness.fleet.hooks import DeviceOutcome
 from harness.fleet.junit_xml import write_fleet_junit
@@ -55,6 +56,17 @@ def register(fleet_subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--junit", type=Path, help="write a JUnit XML of all runs here")
     parser.add_argument("--host", help="this rig host's name (default: the machine's)")
     parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="runs database: sqlite:///PATH or postgresql+psycopg://USER@HOST/NAME "
+        "(default: fleet.db beside the --out folder)",
+    )
+    parser.add_argument(
+        "--no-health-check",
+        action="store_true",
+        help="skip the health check before each run (quarantine and leases still apply)",
+    )
+    parser.add_argument(
         "--sim-pace",
         type=_pace,
         default=1.0,
@@ -75,8 +87,14 @@ def handle(args: argparse.Namespace) -> int:
     plain = not sys.stdout.isatty()
     if elsewhere:
         print(f"not on this host ({host}): {', '.join(d.name for d in elsewhere)}", flush=True)
+    from harness.fleet.store_hooks import FleetStoreHooks  # SQLAlchemy: only when a fleet runs
+
+    store = open_store(args)
+    hooks = FleetStoreHooks(store, host, build_target, health_checks=not args.no_health_check)
     runner = FleetRunner(
-        here, FleetOptions(out_dir=args.out, parallel=args.parallel, sim_pace=args.sim_pace)
+        here,
+        FleetOptions(out_dir=args.out, parallel=args.parallel, sim_pace=args.sim_pace),
+        hooks,
     )
     console = Console()
     previous = signal.signal(signal.SIGTERM, _raise_interrupted)
@@ -84,6 +102,8 @@ def handle(args: argparse.Namespace) -> int:
         interrupted = _watch(runner, console, plain=plain)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        hooks.close()
+        store.close()
     outcomes = runner.outcomes()
     print_summary(console, outcomes, plain=plain, out=sys.stdout)
     if args.junit is not None:

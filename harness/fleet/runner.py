@@ -139,7 +139,10 @@ class FleetRunner:
         if skip is None:
             try:
                 skip = self.hooks.before_run(device)
+            except HarnessError as problem:  # a rig fault found before the run (health check)
+                return self._not_run(device, "error", str(problem))
             except Exception as problem:
+                LOG.exception("before_run hook failed for %s", device.name)
                 return self._not_run(device, "error", f"before_run hook failed: {problem}")
         if skip is not None:
             return self._not_run(device, "skipped", skip)

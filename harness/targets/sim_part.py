@@ -31,8 +31,8 @@ def create(
     width, height = checked.size
     profile_service = None
     if checked.profile_service:
-        from harness.sim.model.profile_service import HttpProfileService
         from harness.sim.model.scenario import scenario
+        from harness.sim.profile_client import HttpProfileService
 
         ztd_id = scenario(checked.scenario, checked.overrides).ztd_id
         profile_service = HttpProfileService(
