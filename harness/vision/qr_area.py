@@ -8,40 +8,28 @@ not): lines whose centre lies there are no text. About 3 ms on the page's reduce
 
 from __future__ import annotations
 
-import itertools
-import math
-
 import cv2
 
 from harness.vision.page import Page
-from harness.vision.qr_presence import finder_patterns
+from harness.vision.qr_presence import Pattern, finder_patterns, qr_corner
 from harness.vision.text_lines import Box, TextLine
 
-_MAX_CANDIDATES = 12
 _QUIET_MODULES = 1.5
 """Margin beyond the finder patterns' outer edges, in modules (7 per pattern side)."""
 
 
-def qr_square(patterns: list[tuple[float, float, float]]) -> tuple[float, ...] | None:
+def qr_square(patterns: list[Pattern]) -> tuple[float, ...] | None:
     """(x0, y0, x1, y1) spanned by three patterns of one size at the corners of an L."""
-    for corner, first, second in itertools.permutations(patterns[:_MAX_CANDIDATES], 3):
-        sides = (corner[2], first[2], second[2])
-        if max(sides) > 1.5 * min(sides):
-            continue
-        ax, ay = first[0] - corner[0], first[1] - corner[1]
-        bx, by = second[0] - corner[0], second[1] - corner[1]
-        length_a, length_b = math.hypot(ax, ay), math.hypot(bx, by)
-        if min(length_a, length_b) < 2 * corner[2] or not 0.75 < length_a / length_b < 1.33:
-            continue
-        if abs(ax * bx + ay * by) >= 0.3 * length_a * length_b:
-            continue
-        fourth = (first[0] + bx, first[1] + by)
-        xs = [corner[0], first[0], second[0], fourth[0]]
-        ys = [corner[1], first[1], second[1], fourth[1]]
-        side = sum(sides) / 3
-        margin = side / 2 + _QUIET_MODULES * side / 7
-        return (min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)
-    return None
+    found = qr_corner(patterns)
+    if found is None:
+        return None
+    corner, first, second = found
+    fourth = (first[0] + second[0] - corner[0], first[1] + second[1] - corner[1])
+    xs = [corner[0], first[0], second[0], fourth[0]]
+    ys = [corner[1], first[1], second[1], fourth[1]]
+    side = (corner[2] + first[2] + second[2]) / 3
+    margin = side / 2 + _QUIET_MODULES * side / 7
+    return (min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)
 
 
 def page_qr_area(page: Page) -> Box | None:

@@ -81,8 +81,13 @@ def _has_ring_and_core(
     return False
 
 
-def forms_qr_corner(patterns: list[tuple[float, float, float]]) -> bool:
-    """Three patterns of similar size at the corners of an L: two equal sides, a right angle."""
+Pattern = tuple[float, float, float]
+"""A finder pattern: centre x, centre y, side."""
+
+
+def qr_corner(patterns: list[Pattern]) -> tuple[Pattern, Pattern, Pattern] | None:
+    """Three patterns of similar size at the corners of an L (two equal sides, a right angle):
+    (corner, first, second), or None."""
     for corner, first, second in itertools.permutations(patterns[:_MAX_CANDIDATES], 3):
         sides = (corner[2], first[2], second[2])
         if max(sides) > 1.5 * min(sides):
@@ -94,8 +99,12 @@ def forms_qr_corner(patterns: list[tuple[float, float, float]]) -> bool:
         if min(length_a, length_b) < 2 * corner[2] or not 0.75 < length_a / length_b < 1.33:
             continue
         if abs(ax * bx + ay * by) < 0.3 * length_a * length_b:  # within ~17 degrees of square
-            return True
-    return False
+            return corner, first, second
+    return None
+
+
+def forms_qr_corner(patterns: list[Pattern]) -> bool:
+    return qr_corner(patterns) is not None
 
 
 def likely_has_qr(grey: np.ndarray) -> bool:
