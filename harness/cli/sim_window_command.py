@@ -85,6 +85,11 @@ def window_command(args: argparse.Namespace) -> int:
             power_on=not args.powered_off,
             position=position,
         )
+        # Up: a lab script (and the README test) waits for this line, not for a time.
+        print(
+            f"window {window.title!r} open on display {os.environ['DISPLAY']}; Ctrl-C closes it",
+            flush=True,
+        )
         try:
             # Ctrl-C is how the window is meant to be stopped (as `sim serve`): not an error.
             with contextlib.suppress(KeyboardInterrupt):
