@@ -157,13 +157,6 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-# A known, open gap (issue 10): on 2026-12-01 the text-first vision read 130/150 states and
-# 400/560 fields of this corpus; now 150/150 states (100 %) and 552/560 fields (98.6 %), the
-# target is 100 % / 99 %. strict=True: the day it passes, this marker must go.
-@pytest.mark.xfail(
-    strict=True,
-    reason="vision misses part of the randomized corpus's fields (100 % states, 98.6 % fields)",
-)
 @pytest.mark.timeout(900)  # about 60-90 s on an idle 2-core machine; far more when it is shared
 def test_vision_reads_the_randomized_corpus() -> None:
     seed = int(os.environ.get("HARNESS_CORPUS_SEED", CORPUS_SEED))

@@ -52,6 +52,25 @@ def parse_elapsed(text: str | None, units: dict[str, Sequence[str]] | None = Non
     return total if found else None
 
 
+def reads_as_elapsed(text: str, units: dict[str, Sequence[str]] | None = None) -> bool:
+    """Whether all of ``text`` is a duration (a clock, or numbers each with a unit): the shape
+    an elapsed time's value must have. ``ons2 min`` (a red box over ``0 h 52 min``) is not."""
+    if _CLOCK.fullmatch(text.strip()):
+        return True
+    table = {
+        word.lower().rstrip("."): _FACTORS.get(unit, 0)
+        for unit, words in (units or ENGLISH_UNITS).items()
+        for word in words
+    }
+    pieces = _pieces(text, table)
+    if not pieces or len(pieces) % 2:
+        return False
+    return all(
+        number.isdigit() and unit.lower() in table
+        for number, unit in zip(pieces[::2], pieces[1::2], strict=True)
+    )
+
+
 def _pieces(text: str, table: dict[str, int]) -> list[str]:
     """Numbers and words; a run of letters made only of unit words and letters O (``OhOmin``)
     is split into them, each O becoming 0."""

@@ -13,6 +13,9 @@ from harness.vision.observation import FailureCategory
 # OCR reads 0x80 as Ox80 / 0X80 / 0x8O: accept an O for the zero prefix, and fix O/o inside.
 _CODE = re.compile(r"(?<![0-9a-z])[0oO][xX]([0-9a-fA-FoO]{8})(?![0-9a-z])")
 
+_CODE_LIKE = re.compile(r"(?<![0-9a-z])[0oO][xX]\S{5,11}")
+"""What OCR makes of a code: the prefix, then about eight characters (``Oxci1036501``)."""
+
 CodeTable = Iterable[tuple[str, str, str]]
 """(kind ``code``/``text``, lower-case pattern, category value) as loaded from the data file."""
 
@@ -27,6 +30,16 @@ def extract_codes(text: str | None) -> tuple[str, ...]:
         if code[2] in "8c" and code not in codes:
             codes.append(code)
     return tuple(codes)
+
+
+def malformed_code(text: str) -> bool:
+    """Whether ``text`` holds a token shaped like an error code (the ``0x`` prefix, about eight
+    characters, digits among them) that does not read as one: an OCR slip inside the code."""
+    for match in _CODE_LIKE.finditer(text):
+        token = match.group(0).rstrip(").,;]")
+        if sum(char.isdigit() for char in token[2:]) >= 3 and not extract_codes(token):
+            return True
+    return False
 
 
 def categorise(codes: Iterable[str], text: str | None, table: CodeTable) -> FailureCategory | None:

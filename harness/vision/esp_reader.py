@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from harness.vision.error_codes import extract_codes
 from harness.vision.fuzzy import best_substring_match, compact, match_prefix, similarity
@@ -20,11 +21,15 @@ from harness.vision.ocr import ReadLine
 from harness.vision.text_lines import TextLine
 
 _SUBSTEP = re.compile(r"^(?P<name>.*?)\s*[\(\[{](?P<status>[^\(\)\[\]{}]*)[\)\]}]?\s*$")
+_LEADING_SYMBOLS = re.compile(r"^[^\w(\[{\u2205]+")
+_CODE_START = re.compile(r"[0oO][xX]\S{8}")
 _DETAILS_LINK = re.compile(r"\s*(show|hide)\s*detai\w*\s*$", re.IGNORECASE)
 _PHASE_SIMILARITY = 0.8
 _DETAILS_LINKS = ("Show details", "Hide details")
 _LINK_SIMILARITY = 0.6
 _STATUS_SIMILARITY = 0.75
+_ROW_GAP = 2.5
+"""Pieces of one status or sub-step line are at most this many line heights apart."""
 
 
 def read_esp(
@@ -50,6 +55,7 @@ def read_esp(
         ]
         if end is None:
             column = _until_gap(column, hh)
+        column = [_whole_row(read, ordered) for read in column]
         # The status is the line right under the name; a line further down that is no sub-step
         # (an overlay, debris) is not the phase's status.
         if column and column[0].box[1] - (hy + hh) > 2.5 * hh:
@@ -106,7 +112,7 @@ def parse_phase(
     steps: list[EspStep] = []
     pending: str | None = None  # a sub-step name whose bracketed state is on the next line
     for raw in lines:
-        line = _DETAILS_LINK.sub("", raw).strip()
+        line = _without_debris(_DETAILS_LINK.sub("", raw).strip())
         if not line:
             continue
         match = _SUBSTEP.match(line)
@@ -138,6 +144,52 @@ def parse_phase(
     return EspPhase(name, shown, tuple(steps), code)
 
 
+def _without_debris(line: str) -> str:
+    """``line`` without what an icon or an annotation's edge beside it reads as (``|``, ``¥``,
+    ``[``): symbols before the first word, and an opening bracket there that nothing closes (a
+    wrapped sub-step's state on its own line, ``(Previous step failed)``, keeps its bracket)."""
+    stripped = _LEADING_SYMBOLS.sub("", line)
+    if stripped[:1] in "([{" and not any(close in stripped for close in ")]}"):
+        stripped = stripped[1:].lstrip()
+    return stripped
+
+
+def _whole_row(first: ReadLine, reads: Sequence[ReadLine]) -> ReadLine:
+    """``first`` with the pieces that continue it on its row, a word space or two away: a line
+    that detection split (an arrow's tip at its end, a blurred word) is read as one."""
+    pieces = [first]
+    while True:
+        last = pieces[-1]
+        x, _y, w, h = last.box
+        nxt = min(
+            (
+                other
+                for other in reads
+                if other not in pieces
+                and 0 <= other.box[0] - (x + w) <= _ROW_GAP * h
+                and _row_overlap(last.box, other.box) >= 0.5
+            ),
+            key=lambda other: other.box[0],
+            default=None,
+        )
+        if nxt is None:
+            break
+        pieces.append(nxt)
+    if len(pieces) == 1:
+        return first
+    x0, y0 = first.box[0], min(read.box[1] for read in pieces)
+    x1 = pieces[-1].box[0] + pieces[-1].box[2]
+    y1 = max(read.box[1] + read.box[3] for read in pieces)
+    line = replace(first.line, box=(x0, y0, x1 - x0, y1 - y0))
+    text = " ".join(read.text for read in pieces)
+    return ReadLine(line, text, min(read.confidence for read in pieces))
+
+
+def _row_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
+    return max(0, bottom - top) / max(1, min(a[3], b[3]))
+
+
 def _until_gap(column: list[ReadLine], line_height: int) -> list[ReadLine]:
     """The last phase's lines end at the first wide gap (text further down is something else)."""
     kept: list[ReadLine] = []
@@ -153,7 +205,7 @@ def _status(text: str, statuses: Sequence[str]) -> str:
     text = text.strip(" .,|")
     codes = extract_codes(text)
     if codes:
-        head = text.split(":")[0].strip()
+        head = _CODE_START.split(text)[0].strip(" :.,;")
         return f"{snap(head, statuses) or head}: {codes[0]}"
     if re.search(r"\d+\s*of\s*\d+", text):
         return re.sub(r"\s+", " ", text)

@@ -15,7 +15,7 @@ from harness.vision.buttons import match_label, read_buttons
 from harness.vision.classifier import Decision
 from harness.vision.definition_model import FIELD_LABELS
 from harness.vision.definitions import DefinitionSet
-from harness.vision.elapsed import parse_elapsed
+from harness.vision.elapsed import parse_elapsed, reads_as_elapsed
 from harness.vision.error_codes import categorise, extract_codes
 from harness.vision.esp_reader import read_esp
 from harness.vision.fuzzy import similarity
@@ -24,6 +24,7 @@ from harness.vision.observation import Button, Fields, Observation, QrResult, Sc
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
 from harness.vision.qr_area import on_qr, page_qr_area
+from harness.vision.second_opinion import Plausible
 from harness.vision.structure import lines_in, page_button_boxes, wordlike
 from harness.vision.text_lines import Box
 from harness.vision.tiles import selected_tile, tile_fills
@@ -31,6 +32,7 @@ from harness.vision.tiles import selected_tile, tile_fills
 Labels = Mapping[str, tuple[str, ...]]
 _DETAIL_STATES = (ScreenState.CONFIGURATION, ScreenState.SUCCESS, ScreenState.FAILURE)
 _MESSAGE_WORDS = 5
+_SECOND_LOOK_STATES = (ScreenState.ESP, ScreenState.DIAGNOSTICS, ScreenState.SOMETHING_WENT_WRONG)
 _LINK_CONFIDENCE = 0.6
 """A text link is a line reading a button label, read with confidence (not OCR of a shadow)."""
 
@@ -54,7 +56,7 @@ class FieldReader:
             qr = self._qr(page)
             qr_box = qr.box if qr is not None and qr.raw else None
         # Pages the flow only passes through (OOBE) need their buttons, not every line read.
-        reads = self._reads(page, decision, qr_box) if state is not ScreenState.OOBE else []
+        reads = self._reads(page, decision, state, qr_box) if state is not ScreenState.OOBE else []
         buttons = self._buttons(page, reads, labels)
         if state in _DETAIL_STATES:
             fields = self._details(page, reads, labels, state, buttons)
@@ -70,7 +72,9 @@ class FieldReader:
             fields = Fields()
         return replace(fields, title=decision.title, buttons=buttons), qr
 
-    def _reads(self, page: Page, decision: Decision, qr_box: Box | None) -> list[ReadLine]:
+    def _reads(
+        self, page: Page, decision: Decision, state: ScreenState, qr_box: Box | None
+    ) -> list[ReadLine]:
         """Every line that looks like words, except the title and what lies on the QR code (its
         modules are not text)."""
         titles = [line.box for line in decision.title_lines]
@@ -84,7 +88,15 @@ class FieldReader:
             and not on_qr(line, qr_area)
             and wordlike(line)
         ]
-        return [read for read in page.read_all(lines) if read.text]
+        reads = page.read_all(lines)
+        if state in _SECOND_LOOK_STATES:
+            # Statuses and codes are read where they are, not as labelled values: a doubtful
+            # read of one gets its second look here.
+            reads = [
+                page.read_closely(read.line) if page.worth_second_look(read) else read
+                for read in reads
+            ]
+        return [read for read in reads if read.text]
 
     def _buttons(self, page: Page, reads: list[ReadLine], labels: Labels) -> tuple[Button, ...]:
         known = labels.get("buttons", ())
@@ -119,15 +131,21 @@ class FieldReader:
         used = {id(line) for line in value_lines}
         used |= {id(read) for read in reads if any(_inside(read.box, b.box) for b in buttons)}
 
+        units = {unit: labels[unit] for unit in ("hours", "minutes", "seconds") if unit in labels}
+        shapes: dict[str, Plausible] = {
+            "elapsed": lambda text: reads_as_elapsed(text, units or None)
+        }
+
         def value(name: str, not_found: str | None = None) -> str | None:
             found = None
             if name in values:
                 item = values[name]
-                found = clean_value(item.text if item.inline else whole_text(page, item.lines))
+                found = clean_value(
+                    item.text if item.inline else whole_text(page, item.lines, shapes.get(name))
+                )
             return snap(found, labels.get(not_found, ())) if not_found else found
 
         elapsed_text = value("elapsed")
-        units = {unit: labels[unit] for unit in ("hours", "minutes", "seconds") if unit in labels}
         label_tops = [line.box[1] for line in value_lines]
         message_lines = [
             read.text

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from harness.vision.fuzzy import match_prefix, similarity
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
+from harness.vision.second_opinion import Plausible
 from harness.vision.text_lines import TextLine
 
 LABEL_SIMILARITY = 0.8
@@ -182,7 +183,7 @@ def _continuation(
         current = nxt
 
 
-def whole_text(page: Page, lines: Sequence[ReadLine]) -> str:
+def whole_text(page: Page, lines: Sequence[ReadLine], plausible: Plausible | None = None) -> str:
     """The text of a value: a row detected in pieces (a blurred word, a wide word space) is read
     again as one line, which gives the engine the whole words; rows are joined by spaces."""
     rows: list[list[ReadLine]] = []
@@ -194,7 +195,7 @@ def whole_text(page: Page, lines: Sequence[ReadLine]) -> str:
     texts = []
     for row in rows:
         if len(row) == 1:
-            texts.append(page.read_closely(row[0].line).text or row[0].text)
+            texts.append(page.read_closely(row[0].line, plausible).text or row[0].text)
             continue
         x0 = min(read.box[0] for read in row)
         y0 = min(read.box[1] for read in row)
@@ -207,7 +208,9 @@ def whole_text(page: Page, lines: Sequence[ReadLine]) -> str:
             sum(read.line.glyphs for read in row),
             first.polarity,
         )
-        texts.append(page.read_closely(whole).text or " ".join(read.text for read in row))
+        texts.append(
+            page.read_closely(whole, plausible).text or " ".join(read.text for read in row)
+        )
     return " ".join(texts)
 
 

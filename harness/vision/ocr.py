@@ -9,6 +9,7 @@ whatever the frame's resolution or DPI.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -39,8 +40,13 @@ class ReadLine:
 class LineReader:
     """Cuts lines out of frames and asks the engine; counts the engine calls."""
 
-    def __init__(self, engine: OcrEngine) -> None:
+    def __init__(
+        self, engine: OcrEngine, second: Callable[[], OcrEngine | None] | None = None
+    ) -> None:
         self.engine = engine
+        self._second = second
+        """Makes the second-opinion engine when first needed (RapidOCR loads its models in
+        about half a second: a run that never needs it does not pay)."""
         self._lock = threading.Lock()
         self._calls = 0
 
@@ -66,6 +72,24 @@ class LineReader:
             return ReadLine(line, "", 0.0)
         self._count()
         found = self.engine.recognise(crop)
+        return ReadLine(line, found.text.strip(), found.confidence)
+
+    @property
+    def has_second(self) -> bool:
+        return self._second is not None
+
+    def read_second(
+        self, image_bgr: np.ndarray, line: TextLine, rows: tuple[int, int] | None = None
+    ) -> ReadLine:
+        """``line`` read by the second-opinion engine (empty when there is none)."""
+        engine = self._second() if self._second is not None else None
+        if engine is None:
+            return ReadLine(line, "", 0.0)
+        crop = line_crop(image_bgr, line.box, line.glyph_height, rows=rows)
+        if crop.size == 0:
+            return ReadLine(line, "", 0.0)
+        self._count()
+        found = engine.recognise(crop)
         return ReadLine(line, found.text.strip(), found.confidence)
 
     def read_box(self, image_bgr: np.ndarray, box: Box) -> str:

@@ -9,6 +9,9 @@ default is decided by measurement (``docs/benchmarks.md``); the other stays sele
 
 from __future__ import annotations
 
+import importlib.util
+import logging
+import threading
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -67,3 +70,42 @@ def engine_by_name(name: str) -> OcrEngine:
     if not isinstance(engine, OcrEngine):
         raise VisionError(f"OCR engine {name}: {target} does not implement OcrEngine")
     return engine
+
+
+ENGINE_MODULES: dict[str, str] = {"tesseract": "tesserocr", "rapidocr": "rapidocr_onnxruntime"}
+"""The package each engine needs, looked for without importing it."""
+
+
+class LazyEngine:
+    """An engine made the first time it is asked for (a second-opinion engine a run may never
+    need), or None when it cannot run here: a warning then says so, once."""
+
+    def __init__(self, engine: str | OcrEngine, log: logging.Logger) -> None:
+        self._engine: OcrEngine | None = None if isinstance(engine, str) else engine
+        self._name = engine if isinstance(engine, str) else engine.name
+        self._log = log
+        self._failed = False
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def available(self) -> bool:
+        """Whether the engine's package is installed (checked without importing it)."""
+        if self._engine is not None:
+            return True
+        module = ENGINE_MODULES.get(self._name, self._name)
+        return importlib.util.find_spec(module) is not None
+
+    def __call__(self) -> OcrEngine | None:
+        with self._lock:
+            if self._engine is None and not self._failed:
+                try:
+                    self._engine = engine_by_name(self._name)
+                except Exception as problem:  # a second opinion must not take a run down
+                    self._failed = True
+                    self._log.warning(
+                        "second-opinion OCR engine %s unavailable: %s", self._name, problem
+                    )
+            return self._engine

@@ -15,6 +15,7 @@ one at a time (``inter_op_num_threads=1``).
 from __future__ import annotations
 
 import threading
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,8 @@ class RapidOcrEngine:
         with self._lock:
             results, _ = self._recogniser([cv2.cvtColor(line, cv2.COLOR_GRAY2BGR)])
         text, score = results[0][0], results[0][1]
-        text = " ".join(str(text).split())
+        # The model also writes Chinese punctuation: NFKC folds full-width ``（：`` to ASCII.
+        text = " ".join(unicodedata.normalize("NFKC", str(text)).split())
         if not text:
             return Recognised("", 0.0)
         return Recognised(text, min(1.0, max(0.0, float(score))))

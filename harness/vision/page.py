@@ -7,20 +7,22 @@ decision needs them (title candidates first).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from harness.vision.ocr import LARGE_LINE_PX, LineReader, ReadLine
+from harness.vision.second_opinion import Plausible, doubtful, preferred
 from harness.vision.text_lines import Box, TextLine
 
 _CONTENT_MARGIN = 0.05
 _MIN_TITLE_GLYPHS = 5
 _LETTER_ASPECT = (0.25, 1.5)
 """Median glyph width / height of a line of letters."""
-_SURE = 0.75
-"""OCR confidence above which a value is not read again."""
+_LOOK_UNSURE = 0.5
+_OWN_ROOM = 0.8
+"""Share of its height a line read as nothing must have free of the lines above and below."""
 _WORD_GAP = 1.5
 """Pieces of one heading are at most this many glyph heights apart."""
 _BLOB_LINE = 6.0
@@ -51,20 +53,58 @@ class Page:
             self.reads[key] = self.reader.read(self.image, line, self._free_rows(line))
         return self.reads[key]
 
-    def read_closely(self, line: TextLine) -> ReadLine:
-        """``read``, and when the engine was unsure, read again larger; the surer read wins.
-        For the values a report shows (not for classification, which reads many lines)."""
+    def read_closely(self, line: TextLine, plausible: Plausible | None = None) -> ReadLine:
+        """``read``, and when that is doubtful (unsure, or not ``plausible`` for its field), read
+        again larger, then by the second-opinion engine; the better read wins. For the values a
+        report shows (not for classification, which reads many lines)."""
         first = self.read(line)
-        if first.confidence >= _SURE or (not first.text and line.glyphs < 2):
+        if not doubtful(first.text, first.confidence, plausible) or (
+            not first.text and line.glyphs < 1
+        ):
             return first
-        key = f"large:{self.lines.index(line) if line in self.lines else id(line)}"
-        if key not in self.extras:
-            self.extras[key] = self.reader.read(
+        name = self.lines.index(line) if line in self.lines else id(line)
+        larger = self._extra_read(
+            f"large:{name}",
+            lambda: self.reader.read(
                 self.image, line, self._free_rows(line), line_px=LARGE_LINE_PX
-            )
-        second = self.extras[key]
-        assert isinstance(second, ReadLine)
-        return second if second.confidence > first.confidence else first
+            ),
+        )
+        best = larger if larger.confidence > first.confidence else first
+        if not doubtful(best.text, best.confidence, plausible) or not self.reader.has_second:
+            return best
+        second = self._extra_read(
+            f"second:{name}",
+            lambda: self.reader.read_second(self.image, line, self._free_rows(line)),
+        )
+        text, confidence = preferred(
+            (best.text, best.confidence), (second.text, second.confidence), plausible
+        )
+        return best if text == best.text else ReadLine(line, text, confidence)
+
+    def worth_second_look(self, read: ReadLine) -> bool:
+        """Whether a line read where it stands (an ESP status, a code) deserves ``read_closely``:
+        an unsure read (below ``_LOOK_UNSURE``: most unsure reads on these screens are still
+        right), a malformed code, or nothing read in a line of words that has room of its own.
+        Squeezed between the lines above and below it, a line is the other polarity's ghost of
+        their strokes, where a second engine would read fragments of them."""
+        line = read.line
+        if read.text:
+            return read.confidence < _LOOK_UNSURE or doubtful(read.text, 1.0)
+        if line.glyphs < 1 or line.box[2] < 2 * line.box[3]:
+            return False
+        covered = np.zeros(line.box[3], bool)
+        for other in self.lines:
+            if other is line or other.right <= line.x or other.x >= line.right:
+                continue
+            covered[max(0, other.y - line.y) : max(0, other.bottom - line.y)] = True
+        return float(covered.mean()) <= 1.0 - _OWN_ROOM
+
+    def _extra_read(self, key: str, read: Callable[[], ReadLine]) -> ReadLine:
+        if key not in self.extras:
+            self.extras[key] = read()
+        found = self.extras[key]
+        assert isinstance(found, ReadLine)
+        return found
 
     def _free_rows(self, line: TextLine) -> tuple[int, int]:
         """How far ``line``'s crop may reach up and down before it meets the lines above and

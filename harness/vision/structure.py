@@ -198,9 +198,15 @@ def _stands_out(
         return True
     # Same fill as around it: a border must show near the top and bottom edges.
     for edge in (y, y + h - 1):
-        rows = [image[row, x + m : x + w - m] for row in range(edge - 2, edge + 3)]
+        # Rows off the picture are not there to see (and a negative index would wrap around).
+        rows = [
+            image[row, x + m : x + w - m]
+            for row in range(edge - 2, edge + 3)
+            if 0 <= row < image.shape[0]
+        ]
         contrast = max(
-            float(np.abs(np.median(row, axis=0) - around).max()) for row in rows if row.size
+            (float(np.abs(np.median(row, axis=0) - around).max()) for row in rows if row.size),
+            default=0.0,
         )
         if contrast < 1.5 * _BUTTON_CONTRAST:
             return False

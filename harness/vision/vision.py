@@ -31,7 +31,7 @@ from harness.vision.field_reader import FieldReader
 from harness.vision.needles import NeedleSet
 from harness.vision.observation import Evidence, Observation, ScreenState
 from harness.vision.ocr import LineReader
-from harness.vision.ocr_engine import OcrEngine, engine_by_name
+from harness.vision.ocr_engine import LazyEngine, OcrEngine, engine_by_name
 from harness.vision.page import Page
 from harness.vision.picture_area import crop, find_picture_area
 from harness.vision.stats import StatsCounter, VisionStats
@@ -51,6 +51,7 @@ class Vision:
         windows: int | None = None,
         language: str = "en-US",
         ocr_engine: str | OcrEngine = "tesseract",
+        second_opinion: str | OcrEngine | None = "rapidocr",
     ) -> None:
         self.definitions: DefinitionSet = load_definitions(
             definitions_dir, windows=windows, language=language
@@ -60,7 +61,7 @@ class Vision:
         self.needles = NeedleSet.load(self.definitions.directory / "needles")
         _require_zbar()
         self.engine = engine_by_name(ocr_engine) if isinstance(ocr_engine, str) else ocr_engine
-        self._reader = LineReader(self.engine)
+        self._reader = LineReader(self.engine, _second_engine(second_opinion, self.engine))
         self._classifier = ScreenClassifier(self.definitions, self.needles, language)
         self._fields = FieldReader(self.definitions, language)
         self._counter = StatsCounter()
@@ -159,6 +160,25 @@ def _frame_key(image: np.ndarray) -> tuple[object, ...]:
     """Identifies a frame cheaply: its buffer, shape and a checksum of a sparse sample."""
     sample = np.ascontiguousarray(image[::7, ::5])
     return (image.__array_interface__["data"][0], image.shape, zlib.crc32(sample.data))
+
+
+def _second_engine(choice: str | OcrEngine | None, first: OcrEngine) -> LazyEngine | None:
+    """The engine asked to read the lines ``first`` read doubtfully (``second_opinion.py``), made
+    when first needed; None when there is none to ask (not wanted, the same engine, or its
+    package missing: vision then reads with ``first`` alone, and says so once)."""
+    if choice is None:
+        return None
+    engine = LazyEngine(choice, log)
+    if engine.name == first.name:
+        return None
+    if not engine.available():
+        log.warning(
+            "second-opinion OCR engine %s is not installed (the optional extra `rapidocr`): "
+            "lines Tesseract reads doubtfully are not read again",
+            engine.name,
+        )
+        return None
+    return engine
 
 
 def _require_zbar() -> None:

@@ -1,0 +1,106 @@
+"""Second looks at doubtful reads (``harness.vision.second_opinion``), the ESP reader's repairs of
+split or littered lines, and frames whose buttons touch the picture's edge."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from harness.sim.render.corpus import random_frame
+from harness.vision import Vision
+from harness.vision.elapsed import reads_as_elapsed
+from harness.vision.error_codes import malformed_code
+from harness.vision.esp_reader import parse_esp
+from harness.vision.page import Page
+from harness.vision.second_opinion import doubtful, preferred, respaced
+from harness.vision.structure import _stands_out
+
+PHASES = ("Device preparation", "Device setup", "Account setup")
+STATUSES = ("Complete", "Failed", "Working on it...", "Waiting for previous step to finish")
+
+
+@pytest.mark.parametrize(
+    ("text", "malformed"),
+    [
+        ("Failed: Oxci1036501", True),  # an extra letter inside the code
+        ("Fated: 0x800705p4", True),  # b read as p
+        ("Failed: 0x800705b4", False),
+        ("(Failed: Ox801cO3ea)", False),  # O for 0 is read as a code already
+        ("Oxford Road", False),  # no digits: not shaped like a code
+        ("0x8018", False),  # too short to be one
+    ],
+)
+def test_a_code_shaped_token_that_is_no_code_is_malformed(text: str, malformed: bool) -> None:
+    assert malformed_code(text) is malformed
+
+
+def test_what_is_doubtful() -> None:
+    assert doubtful("", 0.0)
+    assert doubtful("Complete", 0.4)
+    assert doubtful("Failed: Oxci1036501", 0.95)
+    assert not doubtful("Complete", 0.9)
+    assert doubtful("ons2 min", 0.9, reads_as_elapsed)
+    assert not doubtful("0 h 52 min", 0.9, reads_as_elapsed)
+
+
+@pytest.mark.parametrize(
+    ("letters", "spacing", "expected"),
+    [
+        # RapidOCR's letters, Tesseract's word spaces.
+        ("Waitingforprevioussteptofinish", "Waitin for previous step to finish",
+         "Waiting for previous step to finish"),
+        ("SecuringYourhardware(Failed:0x801c03ea)", "Securing your hardware Failed: Ox801cO3ea)",
+         "Securing Your hardware (Failed: 0x801c03ea)"),
+        ("Contoso Ltd", "Contoso Lid", "Contoso Ltd"),
+        ("0h52min", "", "0h52min"),
+    ],
+)  # fmt: skip
+def test_respaced_puts_back_the_other_reads_spaces(
+    letters: str, spacing: str, expected: str
+) -> None:
+    assert respaced(letters, spacing) == expected
+
+
+def test_the_second_read_wins_only_where_it_is_sure_and_the_first_was_not() -> None:
+    assert preferred(("", 0.0), ("Failed", 0.95)) == ("Failed", 0.95)
+    assert preferred(("Faled", 0.3), ("Failed", 0.6)) == ("Faled", 0.3)  # second unsure
+    assert preferred(("Complete", 0.9), ("Compete", 0.99)) == ("Complete", 0.9)  # first sure
+    shaped = preferred(("ons2 min", 0.8), ("0h52min", 0.9), reads_as_elapsed)
+    assert shaped[0].replace(" ", "") == "0h52min"
+    # A second read its field cannot hold does not replace a first one it can.
+    assert preferred(("0 h 5 min", 0.5), ("Oh5mn", 0.9), reads_as_elapsed)[0] == "0 h 5 min"
+
+
+def test_an_icon_or_an_annotation_edge_before_a_status_is_not_read_as_part_of_it() -> None:
+    lines = ["Device preparation", "[Complete", "Device setup", "| Working on it...",
+             "Account setup", "¥ Waiting for previous step to finish"]  # fmt: skip
+    phases = parse_esp(lines, PHASES, STATUSES)
+    assert [phase.status for phase in phases] == [
+        "Complete",
+        "Working on it...",
+        "Waiting for previous step to finish",
+    ]
+
+
+def test_a_wrapped_sub_steps_bracketed_state_keeps_its_bracket() -> None:
+    lines = ["Device preparation", "Failed", "Securing your hardware", "(Failed: 0x800705b4)"]
+    (phase,) = parse_esp(lines, PHASES, STATUSES)
+    assert phase.status == "Failed"
+    assert [(step.name, step.error_code) for step in phase.steps] == [
+        ("Securing your hardware", "0x800705b4")
+    ]
+
+
+@pytest.mark.parametrize("edge", ["top", "bottom"])
+def test_a_button_box_on_the_pictures_edge_is_judged_without_error(edge: str) -> None:
+    image = np.full((120, 200, 3), 200, np.uint8)
+    box = (40, 0, 120, 30) if edge == "top" else (40, 90, 120, 30)
+    page = Page(image, (0, 0, 200, 120), [], reader=None)  # type: ignore[arg-type]
+    assert _stands_out(page, box, None) is False  # flat grey: no fill, no border
+
+
+def test_a_frame_that_once_crashed_vision_is_read_without_error() -> None:
+    """Frame 200098 of the randomized corpus is a result screen whose button touches the
+    picture's bottom edge; reading the button's border raised IndexError (a rig error)."""
+    observation = Vision().observe(random_frame(200098).image)
+    assert observation.state.value == random_frame(200098).expected["state"]
