@@ -1,19 +1,28 @@
 """Second looks at doubtful reads (``harness.vision.second_opinion``), the ESP reader's repairs of
-split or littered lines, and frames whose buttons touch the picture's edge."""
+split or littered lines, frames whose buttons touch the picture's edge, and off screens framed
+by a desk or covered in red annotations."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from harness.sim.render.corpus import random_frame
 from harness.vision import Vision
+from harness.vision.blank import blank_kind
 from harness.vision.elapsed import reads_as_elapsed
 from harness.vision.error_codes import malformed_code
 from harness.vision.esp_reader import parse_esp
 from harness.vision.page import Page
 from harness.vision.second_opinion import doubtful, preferred, respaced
 from harness.vision.structure import _stands_out
+
+
+@pytest.fixture(scope="module")
+def vision() -> Vision:
+    return Vision()
+
 
 PHASES = ("Device preparation", "Device setup", "Account setup")
 STATUSES = ("Complete", "Failed", "Working on it...", "Waiting for previous step to finish")
@@ -104,3 +113,61 @@ def test_a_frame_that_once_crashed_vision_is_read_without_error() -> None:
     picture's bottom edge; reading the button's border raised IndexError (a rig error)."""
     observation = Vision().observe(random_frame(200098).image)
     assert observation.state.value == random_frame(200098).expected["state"]
+
+
+def _black_screen_in_surround(surround: tuple[int, int, int]) -> np.ndarray:
+    """A black screen in a dark grey rounded bezel on a desk of ``surround`` colour."""
+    frame = np.full((720, 1280, 3), surround, np.uint8)
+    cv2.rectangle(frame, (40, 30), (1240, 690), (22, 22, 22), -1)  # the bezel
+    for corner in ((40, 30), (1240, 30), (40, 690), (1240, 690)):
+        cv2.circle(frame, corner, 30, surround, -1)  # rounded corners show the desk
+    cv2.rectangle(frame, (80, 60), (1200, 660), (0, 0, 0), -1)  # the screen, off
+    return frame
+
+
+@pytest.mark.parametrize("desk", [(120, 140, 160), (200, 200, 200), (60, 90, 40)])
+def test_a_black_screen_on_a_desk_is_black(desk: tuple[int, int, int]) -> None:
+    assert blank_kind(_black_screen_in_surround(desk)) == "black"
+
+
+def test_red_annotations_on_an_off_screen_leave_it_black() -> None:
+    frame = np.zeros((720, 1280, 3), np.uint8)
+    red = (40, 30, 220)
+    cv2.rectangle(frame, (900, 500), (1200, 600), red, 4, cv2.LINE_AA)
+    cv2.arrowedLine(frame, (200, 600), (400, 300), red, 4, cv2.LINE_AA)
+    cv2.putText(frame, "Click here", (60, 120), cv2.FONT_HERSHEY_SIMPLEX, 1.4, red, 3)
+    assert blank_kind(frame) == "black"
+
+
+def test_a_grey_logo_on_black_is_still_firmware_and_text_is_still_content() -> None:
+    logo = np.zeros((720, 1280, 3), np.uint8)
+    cv2.putText(logo, "SIMTEK", (500, 380), cv2.FONT_HERSHEY_SIMPLEX, 2.5, (200, 200, 200), 6)
+    assert blank_kind(logo) == "firmware"
+    page = np.zeros((720, 1280, 3), np.uint8)
+    for row in range(8):  # a dark page of text is no blank screen
+        cv2.putText(page, "Lorem ipsum dolor sit amet " * 2, (40, 80 + 70 * row),
+                    cv2.FONT_HERSHEY_SIMPLEX, 1.2, (230, 230, 230), 2)  # fmt: skip
+    assert blank_kind(page) is None
+
+
+@pytest.mark.parametrize(
+    ("frame_seed", "why"),
+    [
+        (100011, "QR modules made the largest 'title'; the title's second line came first"),
+        (100119, "a subtitle tucked under the title's descenders spoilt the title's crop"),
+        (100054, "detection split the selected tile's title into four pieces"),
+        (300044, "blur made a bold heading's blobs look larger than the thin title"),
+        (100140, "a firmware logo on black, annotated in red"),
+        (200010, "an off screen in a tablet's bezel on a desk"),
+    ],
+)
+def test_frames_of_the_corpus_once_misread_are_read_right(
+    vision: Vision, frame_seed: int, why: str
+) -> None:
+    frame = random_frame(frame_seed)
+    observation = vision.observe(frame.image)
+    assert observation.state.value == frame.expected["state"], why
+    if "title" in frame.expected and frame.expected["state"] != "oobe":
+        assert observation.fields.title == frame.expected["title"], why
+    if "selected_tile" in frame.expected:
+        assert observation.fields.selected_tile == frame.expected["selected_tile"], why

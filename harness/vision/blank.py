@@ -6,6 +6,7 @@ out. Rules and measurements: docs/vision-frames.md ("Blank screens").
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from harness.vision.signature import area_resize
@@ -20,6 +21,14 @@ background on a uniform screen; the remaining pixels are the "content" (text, a 
 
 
 _BLANK_THUMB_WIDTH = 128
+
+ANNOTATION_REDNESS = 2
+"""A pixel this many times as red as it is green or blue (and past ``DARK_LEVEL``) is an
+annotation's red."""
+
+SURROUND_BAND = 0.08
+"""Share of the thumbnail's shorter side along each edge where content that goes no further in
+is the surround of the screen, not on it."""
 
 
 def _blank_thumb(img: np.ndarray) -> np.ndarray:
@@ -50,6 +59,36 @@ def _content_mask(thumb: np.ndarray, background: np.ndarray, dark: bool) -> np.n
     if dark:
         return pixels.max(axis=2) >= DARK_LEVEL
     return np.abs(pixels - background).max(axis=2) > BLANK_TOLERANCE
+
+
+def _annotation_red(thumb: np.ndarray) -> np.ndarray:
+    """Pixels of the saturated red that people draw boxes, arrows and notes in on screenshots:
+    on a dark screen they are no content of the device's (an off screen stays black, a logo
+    stays a logo)."""
+    if thumb.ndim != 3:
+        return np.zeros(thumb.shape[:2], bool)
+    blue, green, red = thumb[..., 0], thumb[..., 1], thumb[..., 2]
+    # Thin strokes average down with the black around them: the hue decides, not the level.
+    return (red >= DARK_LEVEL) & (red >= ANNOTATION_REDNESS * np.maximum(blue, green) + 10)
+
+
+def _without_surround(mask: np.ndarray) -> np.ndarray:
+    """``mask`` without the content that lies along the thumbnail's edge and nowhere else: what
+    surrounds a dark screen (the desk behind a tablet's bezel, the corners outside its rounded
+    frame, a viewer's margin) is not on the screen."""
+    height, width = mask.shape
+    band = max(1, round(SURROUND_BAND * min(height, width)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    kept = mask.copy()
+    for index in range(1, count):
+        x, y, w, h = stats[index, :4]
+        touches = x == 0 or y == 0 or x + w == width or y + h == height
+        if not touches:
+            continue
+        inside = labels[band : height - band, band : width - band] == index
+        if not inside.any():
+            kept[labels == index] = False
+    return kept
 
 
 def _content_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
@@ -99,6 +138,8 @@ def blank_kind_of_thumbnail(thumb: np.ndarray) -> str | None:
     # Every channel, not grey: pure blue (a grabber's "no signal" screen) has a grey level of 29.
     dark = float(background.max()) < DARK_LEVEL
     mask = _content_mask(thumb, background, dark)
+    if dark:
+        mask = _without_surround(mask & ~_annotation_red(thumb))
     if mask.mean() <= NEGLIGIBLE_CONTENT:
         return "black" if dark else "uniform"
     if dark and _looks_like_firmware_logo(mask):

@@ -20,6 +20,7 @@ from harness.vision.fuzzy import title_similarity
 from harness.vision.needles import NeedleSet
 from harness.vision.observation import Candidate, Evidence, Observation, ScreenState
 from harness.vision.page import Page
+from harness.vision.qr_area import on_qr, page_qr_area
 from harness.vision.structure import check_needs
 from harness.vision.text_lines import TextLine
 
@@ -56,13 +57,20 @@ class ScreenClassifier:
         best_title: dict[str, tuple[float, str, list[TextLine]]] = {}
         failed: list[Evidence] = []
         titled_look_passed = False  # a flow title in its look: never call it another page
-        for line in page.title_candidates()[:MAX_TITLE_READS]:
+        # The modules of a QR code make "lines" larger than any title: they are not text.
+        qr_area = page_qr_area(page)
+        candidates = [line for line in page.title_candidates() if not on_qr(line, qr_area)]
+        for line in candidates[:MAX_TITLE_READS]:
             # A heading may wrap: the line alone and with the line under it are both tried
-            # (the line under a one-line title is often a subheading of about its size).
+            # (the line under a one-line title is often a subheading of about its size), and
+            # with the line above it, when the line is the second half of a wrapped title.
             headings = [[line]]
             following = page.continuation(line)
             if following is not None:
                 headings.append([line, following])
+            preceding = page.preceding(line)
+            if preceding is not None:
+                headings.append([preceding, line])
             matched = []
             for definition in titled:
                 best: tuple[float, str, list[TextLine], str] | None = None

@@ -26,7 +26,7 @@ from harness.vision.page import Page
 from harness.vision.qr_area import on_qr, page_qr_area
 from harness.vision.second_opinion import Plausible
 from harness.vision.structure import lines_in, page_button_boxes, wordlike
-from harness.vision.text_lines import Box
+from harness.vision.text_lines import Box, TextLine
 from harness.vision.tiles import selected_tile, tile_fills
 
 Labels = Mapping[str, tuple[str, ...]]
@@ -63,9 +63,10 @@ class FieldReader:
         elif state is ScreenState.ESP:
             fields = self._esp(reads, labels)
         elif state is ScreenState.OPTIONS:
-            fields = Fields(
-                selected_tile=selected_tile(tile_fills(page.image, reads, labels.get("tiles", ())))
-            )
+            # A tile title detection split is found as its whole row, read again as one.
+            rows = [page.read_row(row) for row in _split_rows(page, reads)]
+            fills = tile_fills(page.image, [*reads, *rows], labels.get("tiles", ()))
+            fields = Fields(selected_tile=selected_tile(fills))
         elif state in (ScreenState.DIAGNOSTICS, ScreenState.SOMETHING_WENT_WRONG):
             fields = self._text_screen(reads, decision, state)
         else:
@@ -234,6 +235,16 @@ class FieldReader:
             page.extras["qr"] = decode_qr(page.image)
         result = page.extras["qr"]
         return result if isinstance(result, QrResult) else None
+
+
+def _split_rows(page: Page, reads: list[ReadLine]) -> list[list[TextLine]]:
+    """The rows of two or more pieces among the lines read, each once."""
+    rows: list[list[TextLine]] = []
+    for read in reads:
+        row = page.whole_row(read.line)
+        if len(row) > 1 and row not in rows:
+            rows.append(row)
+    return rows
 
 
 def _glyphs_fit(read: ReadLine, label: str) -> bool:

@@ -23,11 +23,13 @@ _LETTER_ASPECT = (0.25, 1.5)
 _LOOK_UNSURE = 0.5
 _OWN_ROOM = 0.8
 """Share of its height a line read as nothing must have free of the lines above and below."""
+_ROW_GAP = 2.5
 _WORD_GAP = 1.5
 """Pieces of one heading are at most this many glyph heights apart."""
 _BLOB_LINE = 6.0
 _BLOB_ASPECT = 8.0
 """Blurred words: a line this many times as long as high, of blobs at most this wide."""
+_BLOB_LETTER = 0.75
 _TITLE_PEERS = 0.8
 """Lines at least this share of the largest text size count as equally large: among those the
 one nearest the top comes first."""
@@ -115,9 +117,11 @@ class Page:
                 continue
             if other.glyph_height < 0.3 * line.glyph_height:
                 continue
-            if other.bottom <= line.y:
+            # A line that overlaps this one (a subtitle tucked under a title's descenders)
+            # bounds it too, as long as it lies beyond the line's middle.
+            if other.bottom <= line.centre_y:
                 top = max(top, other.bottom)
-            elif other.y >= line.bottom:
+            elif other.y >= line.centre_y:
                 bottom = min(bottom, other.y)
         return top, bottom
 
@@ -152,12 +156,12 @@ class Page:
         """Lines that could be the title, best first: the largest text, and among lines of
         about that size the one nearest the top."""
         words = [line for line in self.lines if _could_be_heading(line)]
-        ranked = sorted(words, key=lambda line: -line.glyph_height)
+        ranked = sorted(words, key=lambda line: -_letter_height(line))
         if not ranked:
             return []
-        largest = ranked[0].glyph_height
+        largest = _letter_height(ranked[0])
         peers = sorted(
-            (line for line in ranked if line.glyph_height >= _TITLE_PEERS * largest),
+            (line for line in ranked if _letter_height(line) >= _TITLE_PEERS * largest),
             key=lambda line: line.y,
         )
         return peers + [line for line in ranked if line not in peers]
@@ -178,7 +182,20 @@ class Page:
                 return other
         return None
 
-    def row_pieces(self, line: TextLine) -> list[TextLine]:
+    def preceding(self, line: TextLine) -> TextLine | None:
+        """The line ``line`` continues, when it is the second line of a wrapped heading: the
+        ``continuation`` of the line just above it."""
+        above = [
+            other
+            for other in self.lines
+            if other is not line and other.bottom <= line.centre_y and other.glyphs >= 2
+        ]
+        for other in sorted(above, key=lambda item: -item.bottom)[:3]:
+            if self.continuation(other) is line:
+                return other
+        return None
+
+    def row_pieces(self, line: TextLine, gap: float = _WORD_GAP) -> list[TextLine]:
         """``line`` and the lines that continue it to the right on its row, at its size, a word
         space or two away (detection splits a heading after a comma or a small glyph)."""
         pieces = [line]
@@ -191,7 +208,7 @@ class Page:
                     for other in self.lines
                     if other.x > last.x
                     and other not in pieces
-                    and 0 <= other.x - last.right <= _WORD_GAP * size
+                    and 0 <= other.x - last.right <= gap * size
                     and 0.75 <= other.glyph_height / size <= 1.33
                     and abs(other.centre_y - last.centre_y) <= 0.3 * last.box[3]
                 ),
@@ -202,9 +219,57 @@ class Page:
                 return pieces
             pieces.append(nxt)
 
+    def whole_row(self, line: TextLine) -> list[TextLine]:
+        """The pieces of ``line``'s row, left and right of it, up to ``_ROW_GAP`` glyph heights
+        apart (words that lost glyphs to detection leave wide gaps)."""
+        first = line
+        while True:
+            size = first.glyph_height
+            before = max(
+                (
+                    other
+                    for other in self.lines
+                    if other.x < first.x
+                    and 0 <= first.x - other.right <= _ROW_GAP * size
+                    and 0.75 <= other.glyph_height / size <= 1.33
+                    and abs(other.centre_y - first.centre_y) <= 0.3 * first.box[3]
+                ),
+                key=lambda other: other.x,
+                default=None,
+            )
+            if before is None:
+                return self.row_pieces(first, _ROW_GAP)
+            first = before
+
+    def read_row(self, pieces: list[TextLine]) -> ReadLine:
+        """The pieces of one row read as one line (detection split it: a blurred or highlighted
+        word lost glyphs), so that the engine sees whole words."""
+        if len(pieces) == 1:
+            return self.read(pieces[0])
+        x0 = min(piece.x for piece in pieces)
+        y0 = min(piece.y for piece in pieces)
+        x1 = max(piece.right for piece in pieces)
+        y1 = max(piece.bottom for piece in pieces)
+        row = TextLine(
+            (x0, y0, x1 - x0, y1 - y0),
+            max(piece.glyph_height for piece in pieces),
+            sum(piece.glyphs for piece in pieces),
+            pieces[0].polarity,
+        )
+        return self._extra_read(f"row:{row.box}", lambda: self.reader.read(self.image, row))
+
     def below(self, line: TextLine) -> list[TextLine]:
         """Every line under ``line`` (its top lower than the line's middle), top to bottom."""
         return [other for other in self.lines if other.y >= line.centre_y and other is not line]
+
+
+def _letter_height(line: TextLine) -> float:
+    """The text size of ``line`` as a letter's height. Blur joins a bold word's letters into one
+    blob, whose height runs from the ascenders to the descenders, where the median of separate
+    letters is nearer the x-height: a blob counts for ``_BLOB_LETTER`` of its height."""
+    if line.glyph_aspect > _LETTER_ASPECT[1]:
+        return _BLOB_LETTER * line.glyph_height
+    return line.glyph_height
 
 
 def _could_be_heading(line: TextLine) -> bool:

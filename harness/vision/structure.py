@@ -17,6 +17,7 @@ from harness.vision.definition_model import FIELD_LABELS, Needs
 from harness.vision.fuzzy import best_substring_match, similarity
 from harness.vision.labelled_values import find_label
 from harness.vision.observation import Evidence
+from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
 from harness.vision.qr_area import on_qr, page_qr_area
 from harness.vision.text_lines import TextLine
@@ -88,14 +89,27 @@ def wordlike(line: TextLine) -> bool:
 
 
 def _find_text(page: Page, lines: Sequence[TextLine], texts: Sequence[str]) -> Evidence | None:
+    rows: list[list[TextLine]] = []
     for line in lines[:MAX_STRUCTURE_READS]:
-        read = page.read(line)
-        for text in texts:
-            score, found = best_substring_match(text, read.text)
-            if score >= _TEXT_SIMILARITY:
-                return Evidence(
-                    "needs:text", round(score, 3), f"{text!r} read as {found!r}", line.box
-                )
+        hit = _text_in(page.read(line), texts)
+        if hit is not None:
+            return hit
+        row = page.whole_row(line)
+        if len(row) > 1 and row not in rows:
+            rows.append(row)
+    # A line detection split (a highlighted tile's words lose glyphs) is read again as one.
+    for row in rows:
+        hit = _text_in(page.read_row(row), texts)
+        if hit is not None:
+            return hit
+    return None
+
+
+def _text_in(read: ReadLine, texts: Sequence[str]) -> Evidence | None:
+    for text in texts:
+        score, found = best_substring_match(text, read.text)
+        if score >= _TEXT_SIMILARITY:
+            return Evidence("needs:text", round(score, 3), f"{text!r} read as {found!r}", read.box)
     return None
 
 
