@@ -12,11 +12,15 @@ from harness.sim.render.corpus import random_frame
 from harness.vision import Vision
 from harness.vision.blank import blank_kind
 from harness.vision.elapsed import reads_as_elapsed
-from harness.vision.error_codes import malformed_code
+from harness.vision.error_codes import extract_codes, malformed_code
 from harness.vision.esp_reader import parse_esp
+from harness.vision.labelled_values import read_values
+from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
 from harness.vision.second_opinion import doubtful, preferred, respaced
 from harness.vision.structure import _stands_out
+from harness.vision.text_lines import TextLine
+from harness.vision.text_rows import glyph_rows
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +175,63 @@ def test_frames_of_the_corpus_once_misread_are_read_right(
         assert observation.fields.title == frame.expected["title"], why
     if "selected_tile" in frame.expected:
         assert observation.fields.selected_tile == frame.expected["selected_tile"], why
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Failed: 0x801 c03ea", ("0x801c03ea",)),  # OCR split the code with a space
+        ("Oxc 1036501", ("0xc1036501",)),
+        ("0x800705b4 12 of 14", ("0x800705b4",)),  # a number after the code is not in it
+        ("0x8007 05b4 9", ("0x800705b4",)),
+    ],
+)
+def test_a_code_split_by_one_space_is_read_whole(text: str, codes: tuple[str, ...]) -> None:
+    assert extract_codes(text) == codes
+
+
+def test_a_phase_name_between_an_icons_and_a_links_debris_is_the_phase() -> None:
+    lines = ["38 Account setup \u201cor Orr's", "Waiting for previous step to finish"]
+    (phase,) = parse_esp(lines, PHASES, STATUSES)
+    assert (phase.name, phase.status) == ("Account setup", "Waiting for previous step to finish")
+    # A sub-step that starts with a phase's words is not a phase.
+    assert parse_esp(["Device setup (Complete) and more"], PHASES, STATUSES) == ()
+
+
+def _read(text: str, box: tuple[int, int, int, int], confidence: float = 0.95) -> ReadLine:
+    return ReadLine(TextLine(box, box[3] * 0.7, max(1, len(text) // 2), "dark"), text, confidence)
+
+
+LABELS = {
+    "organization": ("Organization:",),
+    "profile": ("Deployment profile:", "Profile:"),
+    "user": ("Assigned user:", "User:"),
+}
+
+
+def test_a_label_detected_in_two_pieces_finds_its_value_under_it() -> None:
+    reads = [
+        _read("Assigned u", (136, 313, 70, 16)),
+        _read("user:", (212, 316, 37, 9)),  # alone it reads as the label "User:"
+        _read("Not assigned", (136, 337, 92, 15)),
+    ]
+    assert read_values(reads, LABELS)["user"].text == "Not assigned"
+
+
+def test_an_arrow_beside_a_label_is_not_where_its_value_starts() -> None:
+    reads = [
+        _read("Assigned user:", (486, 246, 108, 16)),
+        _read("a", (658, 259, 154, 35), confidence=0.0),  # a red arrow, read as a letter
+        _read("megan.b@fabrikam.com", (487, 268, 162, 16)),
+    ]
+    assert read_values(reads, LABELS)["user"].text == "megan.b@fabrikam.com"
+
+
+def test_a_row_that_begins_with_a_dot_keeps_its_letters() -> None:
+    """The dot of an i sorts first by its centre; a row begun by it used to end at the dot's
+    bottom and send the x-height letters of the same word to a row of their own."""
+    dot, ascender = [100, 100, 7, 5], [120, 100, 2, 10]
+    capitals = [[130 + 30 * i, 100, 10, 12] for i in range(3)]
+    small = [[145 + 30 * i, 106, 10, 8] for i in range(3)]  # tops below the dot's bottom
+    rows = glyph_rows(np.array([dot, ascender, *capitals, *small], np.int32))
+    assert sorted(len(row) for row in rows) == [8]

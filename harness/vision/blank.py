@@ -61,15 +61,22 @@ def _content_mask(thumb: np.ndarray, background: np.ndarray, dark: bool) -> np.n
     return np.abs(pixels - background).max(axis=2) > BLANK_TOLERANCE
 
 
+def annotation_red(pixels: np.ndarray, min_red: int = DARK_LEVEL) -> np.ndarray:
+    """Which BGR ``pixels`` (any shape ending in 3) are the saturated red that people draw boxes,
+    arrows and notes in on screenshots: at least ``min_red`` red and ``ANNOTATION_REDNESS`` times
+    as red as green or blue. Thin strokes average down with what is around them in a thumbnail:
+    there the hue decides more than the level."""
+    values = pixels.astype(np.int16)
+    blue, green, red = values[..., 0], values[..., 1], values[..., 2]
+    return (red >= min_red) & (red >= ANNOTATION_REDNESS * np.maximum(blue, green) + 10)
+
+
 def _annotation_red(thumb: np.ndarray) -> np.ndarray:
-    """Pixels of the saturated red that people draw boxes, arrows and notes in on screenshots:
-    on a dark screen they are no content of the device's (an off screen stays black, a logo
-    stays a logo)."""
+    """On a dark screen, annotations are no content of the device's (an off screen stays black,
+    a logo stays a logo)."""
     if thumb.ndim != 3:
         return np.zeros(thumb.shape[:2], bool)
-    blue, green, red = thumb[..., 0], thumb[..., 1], thumb[..., 2]
-    # Thin strokes average down with the black around them: the hue decides, not the level.
-    return (red >= DARK_LEVEL) & (red >= ANNOTATION_REDNESS * np.maximum(blue, green) + 10)
+    return annotation_red(thumb)
 
 
 def _without_surround(mask: np.ndarray) -> np.ndarray:

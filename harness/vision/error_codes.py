@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from harness.vision.observation import FailureCategory
 
 # OCR reads 0x80 as Ox80 / 0X80 / 0x8O: accept an O for the zero prefix, and fix O/o inside.
-_CODE = re.compile(r"(?<![0-9a-z])[0oO][xX]([0-9a-fA-FoO]{8})(?![0-9a-z])")
+# OCR also splits a code with a space ("0x801 c03ea", "Oxc 1036501"): one space between digits
+# is allowed, and taken out.
+_CODE = re.compile(r"(?<![0-9a-z])[0oO][xX]((?:[0-9a-fA-FoO] ?){7}[0-9a-fA-FoO])(?![0-9a-z])")
 
 _CODE_LIKE = re.compile(r"(?<![0-9a-z])[0oO][xX]\S{5,11}")
 """What OCR makes of a code: the prefix, then about eight characters (``Oxci1036501``)."""
@@ -26,7 +28,7 @@ def extract_codes(text: str | None) -> tuple[str, ...]:
         return ()
     codes: list[str] = []
     for digits in _CODE.findall(text):
-        code = "0x" + digits.lower().replace("o", "0")
+        code = "0x" + digits.lower().replace("o", "0").replace(" ", "")
         if code[2] in "8c" and code not in codes:
             codes.append(code)
     return tuple(codes)

@@ -25,9 +25,13 @@ _LEADING_SYMBOLS = re.compile(r"^[^\w(\[{\u2205]+")
 _CODE_START = re.compile(r"[0oO][xX]\S{8}")
 _DETAILS_LINK = re.compile(r"\s*(show|hide)\s*detai\w*\s*$", re.IGNORECASE)
 _PHASE_SIMILARITY = 0.8
+_PHASE_CLEAR = 0.95
 _DETAILS_LINKS = ("Show details", "Hide details")
 _LINK_SIMILARITY = 0.6
 _STATUS_SIMILARITY = 0.75
+_COLUMN_REACH = 0.9
+"""A line under a phase name is in its column when it starts within this share of the name's
+width (a status whose first words were too faint to detect starts further right)."""
 _ROW_GAP = 2.5
 """Pieces of one status or sub-step line are at most this many line heights apart."""
 
@@ -50,7 +54,7 @@ def read_esp(
             for read in ordered
             if read.box[1] >= hy + 0.6 * hh
             and (end is None or read.box[1] < end - 0.3 * hh)
-            and hx - 1.5 * hh <= read.box[0] <= hx + 0.5 * hw
+            and hx - 1.5 * hh <= read.box[0] <= hx + _COLUMN_REACH * hw
             and _DETAILS_LINK.sub("", read.text).strip() != ""
         ]
         if end is None:
@@ -98,6 +102,13 @@ def phase_name(line: str, phase_names: Sequence[str]) -> str | None:
         score, rest = match_prefix(text, name)
         if score >= _PHASE_SIMILARITY and rest and _is_details_link(rest):
             return name
+    if not any(bracket in text for bracket in "([{"):
+        for name in phase_names:
+            # The name read well between an icon's and a link's debris ("38 Account setup
+            # or Orr's"): no sub-step, which would hold its state in brackets.
+            score, _found = best_substring_match(name, text)
+            if score >= _PHASE_CLEAR and len(compact(text)) <= 2 * len(compact(name)):
+                return name
     return None
 
 

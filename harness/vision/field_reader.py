@@ -203,8 +203,8 @@ class FieldReader:
         lines = []
         for read in reads:
             text = _strip_debris(read.text)
-            if sum(ch.isalpha() for ch in text) < 3:
-                continue
+            if sum(ch.isalpha() for ch in text) < 3 and not extract_codes(text):
+                continue  # debris, unless it is a code on a line of its own
             if any(similarity(text, title) >= 0.8 for title in known):
                 continue
             lines.append(text)

@@ -9,7 +9,7 @@ label's row: the second line of a long profile name is not the assigned user.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from harness.vision.fuzzy import match_prefix, similarity
 from harness.vision.ocr import ReadLine
@@ -18,6 +18,9 @@ from harness.vision.second_opinion import Plausible
 from harness.vision.text_lines import TextLine
 
 LABEL_SIMILARITY = 0.8
+_DEBRIS_CONFIDENCE = 0.5
+_LABEL_GAP = 1.0
+"""Pieces of one label are at most this many line heights apart (a word space, a lost glyph)."""
 _PIECE_GAP = 2.0
 """Pieces of one value are at most this many line heights apart (a word space, widened where
 blur or a comma hides a glyph); a column gap is far wider."""
@@ -61,19 +64,58 @@ def find_labels(
 ) -> dict[str, LabelHit]:
     """The line of each field label, by field name."""
     hits: dict[str, LabelHit] = {}
-    for read in sorted(reads, key=lambda item: (item.box[1], item.box[0])):
+    ordered = sorted(reads, key=lambda item: (item.box[1], item.box[0]))
+    for read in ordered:
         hit = find_label(read, labels)
         # The best match of each label, the first one at equal scores.
         if hit is not None and (hit.name not in hits or hit.score > hits[hit.name].score):
             hits[hit.name] = hit
+    # A label detected in two pieces ("Assigned u" "user:"): the pair, read as one line, is
+    # the label, even where its second piece alone reads as a label ("User:").
+    for read in ordered:
+        if any(hit.read is read for hit in hits.values()):
+            continue
+        nxt = _beside(read, [other for other in ordered if other is not read])
+        if not nxt or nxt[0].box[0] - (read.box[0] + read.box[2]) > _LABEL_GAP * read.box[3]:
+            continue
+        pair = _joined(read, nxt[0])
+        for name, texts in labels.items():
+            score = max((similarity(pair.text, text) for text in texts), default=0.0)
+            known = hits.get(name)
+            if score >= LABEL_SIMILARITY and (known is None or known.read is nxt[0]):
+                hits[name] = LabelHit(name, pair, "", score)
     return hits
+
+
+def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+    return (
+        inner[0] >= outer[0]
+        and inner[1] >= outer[1]
+        and inner[0] + inner[2] <= outer[0] + outer[2]
+        and inner[1] + inner[3] <= outer[1] + outer[3]
+    )
+
+
+def _joined(first: ReadLine, second: ReadLine) -> ReadLine:
+    x0, y0 = min(first.box[0], second.box[0]), min(first.box[1], second.box[1])
+    x1 = max(first.box[0] + first.box[2], second.box[0] + second.box[2])
+    y1 = max(first.box[1] + first.box[3], second.box[1] + second.box[3])
+    line = replace(first.line, box=(x0, y0, x1 - x0, y1 - y0))
+    confidence = min(first.confidence, second.confidence)
+    return ReadLine(line, f"{first.text} {second.text}", confidence)
 
 
 def read_values(reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]) -> dict[str, Value]:
     """Every labelled value on the screen, by field name."""
     hits = find_labels(reads, labels)
     label_reads = [hit.read for hit in hits.values()]
-    others = [read for read in reads if read not in label_reads and read.text]
+    others = [
+        read
+        for read in reads
+        if read not in label_reads
+        and _words(read)
+        and not any(_inside(read.box, label.box) for label in label_reads)  # a label's piece
+    ]
     values: dict[str, Value] = {}
     for name, hit in hits.items():
         beside = _beside(hit.read, others)
@@ -94,6 +136,13 @@ def read_values(reads: Sequence[ReadLine], labels: Mapping[str, Sequence[str]]) 
         if under:
             values[name] = Value(" ".join(piece.text for piece in under), tuple(under))
     return values
+
+
+def _words(read: ReadLine) -> bool:
+    """A read that can be (part of) a value: some letters or digits the engine saw with some
+    confidence, not the one letter it makes of an arrow or an icon."""
+    alphanumerics = sum(char.isalnum() for char in read.text)
+    return alphanumerics >= 2 or (alphanumerics == 1 and read.confidence >= _DEBRIS_CONFIDENCE)
 
 
 def _label_tail(label: ReadLine, piece: ReadLine) -> bool:
@@ -130,7 +179,7 @@ def _under(
 ) -> list[ReadLine]:
     """The line right under ``label`` in its column (with the pieces that follow it on that
     row), unless another label comes first."""
-    lx, ly, _lw, lh = label.box
+    lx, ly, lw, lh = label.box
     below = [
         other
         for other in [*others, *label_reads]
@@ -138,13 +187,19 @@ def _under(
         and other.box[1] >= ly + 0.6 * lh
         and other.box[1] - (ly + lh) <= 1.5 * lh
     ]
-    if not below:
+    # The value starts in the label's column: an arrow or a note drawn beside the pair, a bit
+    # higher than the value, is not where the value begins.
+    column = [other for other in below if lx - 2 * lh <= other.box[0] <= lx + lw]
+    if not column:
         return []
-    top = min(other.box[1] for other in below)
-    row = [other for other in below if other.box[1] <= top + 0.5 * lh]
-    first = min(row, key=lambda other: other.box[0])
-    if first in label_reads or abs(first.box[0] - lx) > 2 * lh:
+    top = min(other.box[1] for other in column)
+    first = min(
+        (other for other in column if other.box[1] <= top + 0.5 * lh),
+        key=lambda other: other.box[0],
+    )
+    if first in label_reads:
         return []
+    row = [other for other in below if abs(other.box[1] - top) <= 0.5 * lh]
     pieces = [first]
     for other in sorted(row, key=lambda item: item.box[0]):
         previous = pieces[-1].box

@@ -9,6 +9,7 @@ not): lines whose centre lies there are no text. About 3 ms on the page's reduce
 from __future__ import annotations
 
 import cv2
+import numpy as np
 
 from harness.vision.page import Page
 from harness.vision.qr_presence import Pattern, finder_patterns, qr_corner
@@ -37,15 +38,19 @@ def page_qr_area(page: Page) -> Box | None:
     if "qr_area" not in page.extras:
         small = page.small if page.small is not None else page.image
         scale = page.scale if page.small is not None else 1.0
-        grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-        square = qr_square(finder_patterns(grey))
-        box = None
-        if square is not None:
-            x0, y0, x1, y1 = (value / scale for value in square)
-            box = (round(x0), round(y0), round(x1 - x0), round(y1 - y0))
-        page.extras["qr_area"] = box
+        page.extras["qr_area"] = qr_area_of(small, scale)
     result = page.extras["qr_area"]
     return result if isinstance(result, tuple) else None
+
+
+def qr_area_of(small_bgr: np.ndarray, scale: float) -> Box | None:
+    """The QR code's square in frame pixels, from a copy of the frame reduced by ``scale``."""
+    grey = cv2.cvtColor(small_bgr, cv2.COLOR_BGR2GRAY)
+    square = qr_square(finder_patterns(grey))
+    if square is None:
+        return None
+    x0, y0, x1, y1 = (value / scale for value in square)
+    return (round(x0), round(y0), round(x1 - x0), round(y1 - y0))
 
 
 def on_qr(line: TextLine, area: Box | None) -> bool:

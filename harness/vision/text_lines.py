@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from harness.vision.line_cleanup import drop_contained, drop_gaps, merge_pieces
+from harness.vision.text_rows import glyph_rows
 
 Box = tuple[int, int, int, int]
 
@@ -36,9 +37,6 @@ _GAP_FACTOR = 0.9
 """Glyphs join a line when the gap is under this many glyph heights (word spaces are ~0.3)."""
 _REACH = 0.6
 """Descenders and ascenders reach this many median glyph heights beyond the median glyph."""
-_ROW_SIZE = (0.4, 2.5)
-"""A glyph joins a row when its height is this share of the row's median glyph so far (commas
-and capitals, x-height letters and ascenders, whole blurred words)."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +89,13 @@ def reduce(image_bgr: np.ndarray, scale: float) -> np.ndarray:
     return cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
 
 
-def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) -> list[TextLine]:
+def detect_lines_reduced(
+    small_bgr: np.ndarray, scale: float, area: Box | None, exclude: Box | None = None
+) -> list[TextLine]:
     """``detect_lines`` on a frame already reduced by ``scale`` (shared with the other steps
-    that work on a small copy); ``area`` and the lines are in full-frame pixels."""
+    that work on a small copy); ``area``, ``exclude`` and the lines are in full-frame pixels.
+    Nothing inside ``exclude`` (a QR code's square) is text: its modules would otherwise form
+    rows beside the text and cut the text's rows short."""
     ax, ay, aw, ah = (
         area
         if area is not None
@@ -128,6 +130,8 @@ def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) 
         )
         mask = ((strokes >= _MIN_CONTRAST) & (differs >= _MIN_CONTRAST // 2)).astype(np.uint8)
         glyphs = _glyph_boxes(mask, small.shape[0])
+        if exclude is not None:
+            glyphs = _outside(glyphs, exclude, scale, (ax, ay))
         for box, height, count, aspect in _group(glyphs):
             x, y, w, h = box
             frame_box = (
@@ -139,6 +143,16 @@ def detect_lines_reduced(small_bgr: np.ndarray, scale: float, area: Box | None) 
             lines.append(TextLine(frame_box, height / scale, count, polarity, aspect))
     kept = drop_contained(sorted(lines, key=lambda line: (line.y, line.x)))
     return merge_pieces(drop_gaps(kept))
+
+
+def _outside(glyphs: np.ndarray, box: Box, scale: float, origin: tuple[int, int]) -> np.ndarray:
+    """The glyphs whose centre lies outside ``box`` (frame pixels; glyphs at the working scale,
+    relative to ``origin`` in the frame)."""
+    centres_x = origin[0] + (glyphs[:, 0] + glyphs[:, 2] / 2) / scale
+    centres_y = origin[1] + (glyphs[:, 1] + glyphs[:, 3] / 2) / scale
+    x, y, w, h = box
+    inside = (centres_x >= x) & (centres_x <= x + w) & (centres_y >= y) & (centres_y <= y + h)
+    return glyphs[~inside]
 
 
 def _background(grey: np.ndarray) -> np.ndarray:
@@ -180,7 +194,7 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
     """Glyph boxes joined into lines: first rows (glyphs whose centres share a band), then each
     row split where the gap or the glyph size jumps. Sorting keeps this near O(n log n)."""
     found: list[tuple[Box, float, int, float]] = []
-    for row in _rows(glyphs):
+    for row in glyph_rows(glyphs):
         row = row[np.argsort(row[:, 0], kind="stable")].tolist()
         segment: list[list[int]] = []
         heights: list[int] = []
@@ -205,69 +219,6 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
             right = max(right, x + w)
         _emit(segment, heights, found)
     return found
-
-
-@dataclass
-class _OpenRow:
-    """A row being collected: its band of centres, its glyphs' heights, its extent across."""
-
-    top: float
-    bottom: float
-    baseline: float
-    """The first glyph's bottom: a glyph that starts below it belongs to the line under it."""
-    left: int
-    right: int
-    index: int
-    heights: list[int]
-
-    def fits(self, x: int, y: int, w: int, h: int, centre: float) -> bool:
-        median = self.heights[len(self.heights) // 2]
-        return (
-            self.top <= centre
-            and y < self.baseline
-            and _ROW_SIZE[0] <= h / max(1, median) <= _ROW_SIZE[1]
-        )
-
-    def distance(self, x: int, w: int) -> float:
-        return max(0.0, x - self.right, self.left - x - w)
-
-
-def _rows(glyphs: np.ndarray) -> list[np.ndarray]:
-    """Glyphs whose centres share a band, by rows. A glyph far from the size of a row (an icon
-    or a QR module column beside text) starts a row of its own instead of joining it: so a
-    tall element beside two text rows does not chain them into one, and text beside an icon
-    is not cut around it."""
-    if len(glyphs) == 0:
-        return []
-    centres = glyphs[:, 1] + glyphs[:, 3] / 2
-    order = np.argsort(centres, kind="stable")
-    rows: list[list[int]] = []
-    open_rows: list[_OpenRow] = []
-    for index in order:
-        x, y, w, h = (int(v) for v in glyphs[index])
-        centre = centres[index]
-        open_rows = [row for row in open_rows if row.bottom >= centre]
-        # The row nearest across (text beside a QR code keeps to its own row), then the one
-        # that started nearest above it.
-        row = max(
-            (row for row in open_rows if row.fits(x, y, w, h, centre)),
-            key=lambda row: (-row.distance(x, w), row.top),
-            default=None,
-        )
-        if row is not None:
-            rows[row.index].append(index)
-            # Sorted by centre, the band only grows down (descenders), by the middle half of
-            # each glyph, so that one tall glyph does not chain the next row in.
-            row.bottom = max(row.bottom, y + 0.8 * h + 1)
-            row.left, row.right = min(row.left, x), max(row.right, x + w)
-            insort(row.heights, h)
-            continue
-        rows.append([index])
-        # Wide enough that a word of x-height letters ("vance") joins one with ascenders.
-        open_rows.append(
-            _OpenRow(y + 0.2 * h, y + 0.8 * h + 1, y + h, x, x + w, len(rows) - 1, [h])
-        )
-    return [glyphs[indices] for indices in rows]
 
 
 def _emit(

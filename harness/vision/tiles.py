@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
+from harness.vision.blank import annotation_red
 from harness.vision.fuzzy import best_substring_match
 from harness.vision.ocr import ReadLine as OcrLine
 
 _TITLE_SIMILARITY = 0.8
 _MIN_FILL_DIFFERENCE = 10.0
+_ANNOTATION_MIN_RED = 150
+"""Brighter than the red of a failure screen (RGB 107,17,16): only drawn annotations."""
 
 
 def tile_fills(
@@ -35,11 +39,21 @@ def tile_fills(
         gap, depth = max(1, h // 6), max(2, h // 3)
         above = image[max(0, y - gap - depth) : max(0, y - gap), x : x + w]
         below = image[y + h + gap : y + h + gap + depth, x : x + w]
-        band = np.concatenate([above.reshape(-1, 3), below.reshape(-1, 3)])
+        band = np.concatenate([_unannotated(above), _unannotated(below)])
         if band.size == 0:
             continue
         found.append((title, dominant_colour(band), line))
     return found
+
+
+def _unannotated(part: np.ndarray) -> np.ndarray:
+    """The pixels of ``part`` away from a red box drawn around a title on a screenshot (and
+    from the blend of its anti-aliased edge with the fill): no tile's fill."""
+    if part.size == 0:
+        return part.reshape(-1, 3)
+    red = annotation_red(part, _ANNOTATION_MIN_RED).astype(np.uint8)
+    near_red = cv2.dilate(red, np.ones((5, 5), np.uint8)) > 0
+    return part[~near_red]
 
 
 def dominant_colour(band: np.ndarray) -> np.ndarray:

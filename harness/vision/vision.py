@@ -34,6 +34,7 @@ from harness.vision.ocr import LineReader
 from harness.vision.ocr_engine import LazyEngine, OcrEngine, engine_by_name
 from harness.vision.page import Page
 from harness.vision.picture_area import crop, find_picture_area
+from harness.vision.qr_area import qr_area_of
 from harness.vision.stats import StatsCounter, VisionStats
 from harness.vision.text_lines import WORK_LINES, detect_lines_reduced
 from harness.vision.window_chrome import dark_inside_chrome
@@ -113,8 +114,10 @@ class Vision:
         small_area = find_picture_area(small)
         area = _scaled_box(small_area, 1.0 / scale, image.shape)
         blank = _blank(small, small_area)
-        lines = [] if blank is not None else detect_lines_reduced(small, scale, area)
+        qr_area = None if blank is not None else qr_area_of(small, scale)
+        lines = [] if blank is not None else detect_lines_reduced(small, scale, area, qr_area)
         page = Page(image, area, lines, self._reader, small=small, scale=scale)
+        page.extras["qr_area"] = qr_area
         if blank is not None:
             evidence = Evidence(f"blank:{blank}", 1.0, f"frames.blank_kind says {blank}", area)
             observation = Observation(ScreenState.BLACK, 0.95, evidence=(evidence,))

@@ -1,0 +1,113 @@
+"""Glyph boxes sorted into rows: glyphs whose centres share a band, before ``text_lines`` splits
+each row into lines where the gap or the size jumps."""
+
+from __future__ import annotations
+
+from bisect import insort
+from dataclasses import dataclass
+
+import numpy as np
+
+_DOT_SHARE = 0.45
+"""A glyph lower than this share of the page's letter height (the 75th percentile of glyph
+heights: capitals and ascenders) is a dot, not a letter."""
+_ROW_SIZE = (0.4, 2.5)
+"""A glyph joins a row when its height is this share of the row's median glyph so far (commas
+and capitals, x-height letters and ascenders, whole blurred words)."""
+
+
+@dataclass
+class _OpenRow:
+    """A row being collected: its band of centres, its glyphs' heights, its extent across."""
+
+    top: float
+    bottom: float
+    baseline: float
+    """The first glyph's bottom: a glyph that starts below it belongs to the line under it."""
+    left: int
+    right: int
+    index: int
+    heights: list[int]
+
+    def fits(self, x: int, y: int, w: int, h: int, centre: float) -> bool:
+        median = self.heights[len(self.heights) // 2]
+        return (
+            self.top <= centre
+            and y < self.baseline
+            and _ROW_SIZE[0] <= h / max(1, median) <= _ROW_SIZE[1]
+        )
+
+    def distance(self, x: int, w: int) -> float:
+        return max(0.0, x - self.right, self.left - x - w)
+
+
+def glyph_rows(glyphs: np.ndarray) -> list[np.ndarray]:
+    """Glyphs whose centres share a band, by rows. A glyph far from the size of a row (an icon
+    or a QR module column beside text) starts a row of its own instead of joining it: so a
+    tall element beside two text rows does not chain them into one, and text beside an icon
+    is not cut around it."""
+    if len(glyphs) == 0:
+        return []
+    centres = glyphs[:, 1] + glyphs[:, 3] / 2
+    # Dots (of an i, accents, full stops, JPEG speckle) join rows after the letters: a row that
+    # began with one would end at the dot's bottom and leave the letters for another row.
+    is_dot = glyphs[:, 3] < _DOT_SHARE * float(np.percentile(glyphs[:, 3], 75))
+    dots = np.flatnonzero(is_dot)
+    order = [index for index in np.argsort(centres, kind="stable") if not is_dot[index]]
+    rows: list[list[int]] = []
+    open_rows: list[_OpenRow] = []
+    for index in order:
+        x, y, w, h = (int(v) for v in glyphs[index])
+        centre = centres[index]
+        open_rows = [row for row in open_rows if row.bottom >= centre]
+        # The row nearest across (text beside a QR code keeps to its own row), then the one
+        # that started nearest above it.
+        row = max(
+            (row for row in open_rows if row.fits(x, y, w, h, centre)),
+            key=lambda row: (-row.distance(x, w), row.top),
+            default=None,
+        )
+        if row is not None:
+            rows[row.index].append(index)
+            # Sorted by centre, the band only grows down (descenders), by the middle half of
+            # each glyph, so that one tall glyph does not chain the next row in.
+            row.bottom = max(row.bottom, y + 0.8 * h + 1)
+            row.left, row.right = min(row.left, x), max(row.right, x + w)
+            insort(row.heights, h)
+            continue
+        rows.append([index])
+        # Wide enough that a word of x-height letters ("vance") joins one with ascenders.
+        open_rows.append(
+            _OpenRow(y + 0.2 * h, y + 0.8 * h + 1, y + h, x, x + w, len(rows) - 1, [h])
+        )
+    _place_dots(glyphs, dots, rows)
+    return [glyphs[indices] for indices in rows]
+
+
+def _place_dots(glyphs: np.ndarray, dots: np.ndarray, rows: list[list[int]]) -> None:
+    """Each dot joins the row whose glyphs span its centre (across, its nearest), else makes a
+    row of its own (a lone dot is dropped as no line later)."""
+    spans = [
+        (
+            int(glyphs[indices, 1].min()),
+            int((glyphs[indices, 1] + glyphs[indices, 3]).max()),
+            int(glyphs[indices, 0].min()),
+            int((glyphs[indices, 0] + glyphs[indices, 2]).max()),
+        )
+        for indices in rows
+    ]
+    for index in dots:
+        x, y, w, h = (int(v) for v in glyphs[index])
+        centre = y + h / 2
+        best = min(
+            (
+                (max(0, x - right, left - x - w), number)
+                for number, (top, bottom, left, right) in enumerate(spans)
+                if top <= centre <= bottom
+            ),
+            default=None,
+        )
+        if best is None:
+            rows.append([int(index)])
+        else:
+            rows[best[1]].append(int(index))
