@@ -72,11 +72,13 @@ class ScreenClassifier:
             if preceding is not None:
                 headings.append([preceding, line])
             matched = []
+            texts = ["\n".join(page.read(part).text for part in heading) for heading in headings]
             for definition in titled:
                 best: tuple[float, str, list[TextLine], str] | None = None
-                for heading in headings:
-                    text = "\n".join(page.read(part).text for part in heading)
-                    score, title = _best_title(definition, text)
+                for heading, text in zip(headings, texts, strict=True):
+                    # Only a score above this definition's best so far can count.
+                    known = best_title.get(definition.name, (0.0,))[0]
+                    score, title = _best_title(definition, text, max(known, best[0] if best else 0))
                     if best is None or score > best[0]:
                         best = (score, title, heading, text)
                 if best is None:
@@ -234,10 +236,11 @@ def _page_heading(page: Page) -> tuple[list[TextLine], str | None]:
     return heading, text or None
 
 
-def _best_title(definition: ScreenDefinition, text: str) -> tuple[float, str]:
+def _best_title(definition: ScreenDefinition, text: str, beat: float = 0.0) -> tuple[float, str]:
+    """The best of ``definition``'s titles for ``text``: (0, "") when none can ``beat``."""
     best = (0.0, "")
     for title in definition.titles:
-        score = title_similarity(text, title)
+        score = title_similarity(text, title, max(beat, best[0]))
         if score > best[0]:
             best = (score, title)
     return best

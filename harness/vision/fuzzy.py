@@ -29,9 +29,10 @@ def compact(text: str) -> str:
 
 
 def ratio(a: str, b: str, beat: float = 0.0) -> float:
-    """difflib's similarity; 0 at once when its cheap upper bound cannot ``beat`` a score."""
+    """difflib's similarity; 0 at once when its cheap upper bounds (lengths, then letters
+    counted) cannot ``beat`` a score."""
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if beat > 0 and matcher.real_quick_ratio() <= beat:
+    if beat > 0 and (matcher.real_quick_ratio() <= beat or matcher.quick_ratio() <= beat):
         return 0.0
     return matcher.ratio()
 
@@ -81,7 +82,8 @@ def match_prefix(text: str, label: str, max_skip: int = 4) -> tuple[float, str]:
         for size in range(max(1, len(label_compact) - 2), len(label_compact) + 3):
             if skip + size > len(flat):
                 break
-            score = ratio(label_compact, flat[skip : skip + size])
+            # Only a better score counts: ratio's cheap bound skips most candidates.
+            score = ratio(label_compact, flat[skip : skip + size], best[0] + 1e-9)
             # Prefer no skipped debris at an equal score.
             if score > best[0] + 1e-9:
                 best = (score, skip + size)
@@ -115,11 +117,11 @@ def _as_shown(text: str, rest_normalised: str) -> str:
     return shown.strip().lstrip(":;. ").strip()
 
 
-def title_similarity(text: str, title: str) -> float:
+def title_similarity(text: str, title: str, beat: float = 0.0) -> float:
     """How well a heading as read (wrapped lines joined) IS ``title``: the whole heading is
     compared, so ``How would you like to set up this device?`` is not ``What would you like to
     do?`` although it contains most of its words. Single stray characters at the ends (icon
-    debris) are dropped first."""
+    debris) are dropped first. 0 at once for a title that cannot ``beat`` a score."""
     words = normalise(text.replace("\n", " ")).split()
     while len(words) > 1 and len(words[0]) == 1 and words[0] not in ("a", "i"):
         words.pop(0)
@@ -127,4 +129,6 @@ def title_similarity(text: str, title: str) -> float:
         words.pop()
     heading = " ".join(words)
     wanted = normalise(title)
-    return max(ratio(heading, wanted), ratio(heading.replace(" ", ""), wanted.replace(" ", "")))
+    spaced = ratio(heading, wanted, beat)
+    joined = ratio(heading.replace(" ", ""), wanted.replace(" ", ""), max(beat, spaced))
+    return max(spaced, joined)

@@ -22,6 +22,8 @@ LINE_PX = 34
 LARGE_LINE_PX = 56
 """A second, larger read for a line the engine was unsure of (tight digits: ``0h 6 min``)."""
 _MAX_UPSCALE = 4.0
+_WORD_GLYPHS = 3
+"""Glyphs from which a line read as nothing is surely text the engine missed."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,10 @@ class LineReader:
             return ReadLine(line, "", 0.0)
         self._count()
         found = self.engine.recognise(crop)
+        if not found.text.strip() and line.glyphs >= _WORD_GLYPHS and line_px != LARGE_LINE_PX:
+            # Tesseract now and then returns nothing for a crisp line at one scale (and reads
+            # it at another): a line of several glyphs read as nothing is read once more larger.
+            return self.read(image_bgr, line, rows, LARGE_LINE_PX)
         return ReadLine(line, found.text.strip(), found.confidence)
 
     @property
