@@ -13,7 +13,8 @@ from harness.vision import Vision
 from harness.vision.blank import blank_kind
 from harness.vision.elapsed import reads_as_elapsed
 from harness.vision.error_codes import extract_codes, malformed_code
-from harness.vision.esp_reader import parse_esp
+from harness.vision.esp_reader import parse_esp, read_esp
+from harness.vision.fuzzy import similarity
 from harness.vision.labelled_values import read_values
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
@@ -235,3 +236,29 @@ def test_a_row_that_begins_with_a_dot_keeps_its_letters() -> None:
     small = [[145 + 30 * i, 106, 10, 8] for i in range(3)]  # tops below the dot's bottom
     rows = glyph_rows(np.array([dot, ascender, *capitals, *small], np.int32))
     assert sorted(len(row) for row in rows) == [8]
+
+
+def test_a_second_read_in_another_script_is_not_taken() -> None:
+    """RapidOCR's model reads Chinese too: a blurred icon or glyph becomes a CJK character."""
+    assert preferred(("", 0.0), ("\u4e2a", 0.97)) == ("", 0.0)
+    assert preferred(("Faled", 0.3), ("Failed \u4e2a", 0.95)) == ("Faled", 0.3)
+    assert preferred(("Fa1led", 0.3), ("Failed", 0.95)) == ("Failed", 0.95)
+
+
+def test_debris_under_a_phase_name_is_not_its_status() -> None:
+    reads = [
+        _read("Device preparation", (707, 189, 129, 15)),
+        _read("+ _\u2014", (731, 212, 20, 5), confidence=0.09),  # a ghost of the status line
+        _read("Working on it...", (707, 215, 65, 11)),
+    ]
+    (phase,) = read_esp(reads, PHASES, STATUSES)
+    assert phase.status == "Working on it..."
+
+
+def test_an_oobe_pages_heading_takes_the_pieces_of_its_row(vision: Vision) -> None:
+    """Frame 800042: "Let's start with region." and "Is this right?" are two lines of one row;
+    the larger second one used to name the page alone."""
+    frame = random_frame(800042)
+    observation = vision.observe(frame.image)
+    assert observation.state.value == "oobe"
+    assert similarity(observation.fields.title or "", frame.expected["title"]) >= 0.9

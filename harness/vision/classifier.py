@@ -19,7 +19,7 @@ from harness.vision.definitions import DefinitionSet, ScreenDefinition
 from harness.vision.fuzzy import title_similarity
 from harness.vision.needles import NeedleSet
 from harness.vision.observation import Candidate, Evidence, Observation, ScreenState
-from harness.vision.page import Page
+from harness.vision.page import WORD_GAP, Page
 from harness.vision.qr_area import on_qr, page_qr_area
 from harness.vision.structure import check_needs
 from harness.vision.text_lines import TextLine
@@ -228,7 +228,10 @@ def _page_heading(page: Page) -> tuple[list[TextLine], str | None]:
     candidates = page.title_candidates()
     if not candidates:
         return [], None
-    heading = page.row_pieces(candidates[0])
+    heading = page.whole_row(candidates[0], WORD_GAP)
+    preceding = page.preceding(heading[0])
+    if preceding is not None:  # the candidate is the second line of a wrapped heading
+        heading = [*page.whole_row(preceding, WORD_GAP), *heading]
     following = page.continuation(heading[-1])
     if following is not None:
         heading.extend(page.row_pieces(following))

@@ -55,7 +55,7 @@ def read_esp(
             if read.box[1] >= hy + 0.6 * hh
             and (end is None or read.box[1] < end - 0.3 * hh)
             and hx - 1.5 * hh <= read.box[0] <= hx + _COLUMN_REACH * hw
-            and _DETAILS_LINK.sub("", read.text).strip() != ""
+            and any(char.isalnum() for char in _DETAILS_LINK.sub("", read.text))  # not debris
         ]
         if end is None:
             column = _until_gap(column, hh)

@@ -24,7 +24,7 @@ _LOOK_UNSURE = 0.5
 _OWN_ROOM = 0.8
 """Share of its height a line read as nothing must have free of the lines above and below."""
 _ROW_GAP = 2.5
-_WORD_GAP = 1.5
+WORD_GAP = 1.5
 """Pieces of one heading are at most this many glyph heights apart."""
 _BLOB_LINE = 6.0
 _BLOB_ASPECT = 8.0
@@ -195,7 +195,7 @@ class Page:
                 return other
         return None
 
-    def row_pieces(self, line: TextLine, gap: float = _WORD_GAP) -> list[TextLine]:
+    def row_pieces(self, line: TextLine, gap: float = WORD_GAP) -> list[TextLine]:
         """``line`` and the lines that continue it to the right on its row, at its size, a word
         space or two away (detection splits a heading after a comma or a small glyph)."""
         pieces = [line]
@@ -219,9 +219,9 @@ class Page:
                 return pieces
             pieces.append(nxt)
 
-    def whole_row(self, line: TextLine) -> list[TextLine]:
-        """The pieces of ``line``'s row, left and right of it, up to ``_ROW_GAP`` glyph heights
-        apart (words that lost glyphs to detection leave wide gaps)."""
+    def whole_row(self, line: TextLine, gap: float = _ROW_GAP) -> list[TextLine]:
+        """The pieces of ``line``'s row, left and right of it, up to ``gap`` glyph heights apart
+        (by default ``_ROW_GAP``: words that lost glyphs to detection leave wide gaps)."""
         first = line
         while True:
             size = first.glyph_height
@@ -230,7 +230,7 @@ class Page:
                     other
                     for other in self.lines
                     if other.x < first.x
-                    and 0 <= first.x - other.right <= _ROW_GAP * size
+                    and 0 <= first.x - other.right <= gap * size
                     and 0.75 <= other.glyph_height / size <= 1.33
                     and abs(other.centre_y - first.centre_y) <= 0.3 * first.box[3]
                 ),
@@ -238,7 +238,7 @@ class Page:
                 default=None,
             )
             if before is None:
-                return self.row_pieces(first, _ROW_GAP)
+                return self.row_pieces(first, gap)
             first = before
 
     def read_row(self, pieces: list[TextLine]) -> ReadLine:

@@ -13,6 +13,7 @@ first read's spaces are put back.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from difflib import SequenceMatcher
 
@@ -45,13 +46,27 @@ def preferred(
     """The read to keep of the first engine's (doubtful) and the second engine's."""
     first_text, first_confidence = first
     second_text, second_confidence = second
-    if not second_text or second_confidence < SECOND_SURE:
+    if not second_text or second_confidence < SECOND_SURE or _foreign(second_text, first_text):
         return first
     if plausible is not None and not plausible(second_text) and plausible(first_text):
         return first
     if first_text and not doubtful(first_text, first_confidence, plausible):
         return first
     return respaced(second_text, first_text), second_confidence
+
+
+def _foreign(text: str, reference: str) -> bool:
+    """Whether ``text`` holds characters of a script ``reference`` has none of: RapidOCR's model
+    reads Chinese too, and makes a CJK character of a blurred icon or glyph (``个``)."""
+
+    def scripts(value: str) -> set[str]:
+        return {
+            unicodedata.name(char, "?").split(" ")[0]
+            for char in value
+            if char.isalpha() and ord(char) > 0x24F  # beyond Latin (with its extensions)
+        }
+
+    return bool(scripts(text) - scripts(reference))
 
 
 def respaced(letters: str, spacing: str) -> str:
