@@ -209,8 +209,7 @@ class Page:
                     if other.x > last.x
                     and other not in pieces
                     and 0 <= other.x - last.right <= gap * size
-                    and 0.75 <= other.glyph_height / size <= 1.33
-                    and abs(other.centre_y - last.centre_y) <= 0.3 * last.box[3]
+                    and _same_row(last, other)
                 ),
                 key=lambda other: other.x,
                 default=None,
@@ -231,8 +230,7 @@ class Page:
                     for other in self.lines
                     if other.x < first.x
                     and 0 <= first.x - other.right <= gap * size
-                    and 0.75 <= other.glyph_height / size <= 1.33
-                    and abs(other.centre_y - first.centre_y) <= 0.3 * first.box[3]
+                    and _same_row(first, other)
                 ),
                 key=lambda other: other.x,
                 default=None,
@@ -261,6 +259,14 @@ class Page:
     def below(self, line: TextLine) -> list[TextLine]:
         """Every line under ``line`` (its top lower than the line's middle), top to bottom."""
         return [other for other in self.lines if other.y >= line.centre_y and other is not line]
+
+
+def _same_row(line: TextLine, other: TextLine) -> bool:
+    """``other`` is of ``line``'s size and on its row (a piece of the same line of text)."""
+    return (
+        0.75 <= other.glyph_height / line.glyph_height <= 1.33
+        and abs(other.centre_y - line.centre_y) <= 0.3 * line.box[3]
+    )
 
 
 def _letter_height(line: TextLine) -> float:
