@@ -126,3 +126,25 @@ def test_window_command_on_an_unreachable_display_is_a_usage_error(
     monkeypatch.setenv("DISPLAY", ":999")  # no X server listens there
     assert main(["sim", "window", "--size", "640x480"]) == EXIT_USAGE
     assert "cannot open a window on display ':999'" in capsys.readouterr().err
+
+
+class FakeRoot:
+    def __init__(self) -> None:
+        self.destroyed = False
+        self.scheduled: list[object] = []
+
+    def destroy(self) -> None:
+        self.destroyed = True
+
+    def after(self, delay_ms: int, callback: object) -> None:
+        self.scheduled.append(callback)
+
+
+def test_ctrl_c_closes_the_window_at_its_next_refresh_not_inside_a_tk_callback() -> None:
+    """A KeyboardInterrupt raised inside a Tk callback (while a picture was being made) was only
+    printed as a traceback; the SIGINT handler asks, and the next refresh closes the window."""
+    window, _keyboard = _window()  # its screen raises if grabbed: the refresh must not grab
+    root = FakeRoot()
+    window._stop_asked(2, None)
+    window._refresh(root, picture=None)  # type: ignore[arg-type]
+    assert root.destroyed and root.scheduled == []

@@ -19,6 +19,8 @@ Run it with ``harness sim window [--scenario S] [--windows 10|11] [--size WxH] [
 
 from __future__ import annotations
 
+import signal
+import threading
 import tkinter as tk
 from typing import Any
 
@@ -53,6 +55,7 @@ class SimWindow:
         self.keys = HeldKeys(target.keyboard)
         self._shown: np.ndarray | None = None
         self._photo: ImageTk.PhotoImage | None = None
+        self._stopping = False
 
     def run(self) -> None:
         """Open the window and serve it until it is closed (or the process is stopped)."""
@@ -77,9 +80,24 @@ class SimWindow:
         root.after(0, root.focus_force)
         root.after(0, lambda: self._refresh(root, picture))
         print(f"{self.title}: {width}x{height}, {self.target.name}", flush=True)
-        root.mainloop()
+        # Ctrl-C (SIGINT) closes the window at the next refresh: raised as KeyboardInterrupt
+        # inside a Tk callback, it would only be printed as a traceback and the window stay.
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, self._stop_asked)
+        try:
+            root.mainloop()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+
+    def _stop_asked(self, signum: int, frame: object) -> None:
+        self._stopping = True
 
     def _refresh(self, root: tk.Tk, picture: tk.Label) -> None:
+        if self._stopping:
+            root.destroy()
+            return
         image = self.target.screen.grab().image
         # The sim target hands out the same array for an unchanged View: redraw only on change.
         if image is not self._shown:
