@@ -4,6 +4,8 @@ by a desk or covered in red annotations."""
 
 from __future__ import annotations
 
+import logging
+
 import cv2
 import numpy as np
 import pytest
@@ -17,6 +19,7 @@ from harness.vision.esp_reader import parse_esp, read_esp
 from harness.vision.fuzzy import similarity
 from harness.vision.labelled_values import read_values
 from harness.vision.ocr import ReadLine
+from harness.vision.ocr_engine import LazyEngine
 from harness.vision.page import Page
 from harness.vision.second_opinion import doubtful, preferred, respaced
 from harness.vision.structure import _stands_out
@@ -262,3 +265,24 @@ def test_an_oobe_pages_heading_takes_the_pieces_of_its_row(vision: Vision) -> No
     observation = vision.observe(frame.image)
     assert observation.state.value == "oobe"
     assert similarity(observation.fields.title or "", frame.expected["title"]) >= 0.9
+
+
+def test_without_the_second_engine_installed_vision_says_so_and_reads_alone(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("WARNING", logger="harness.vision.vision"):
+        alone = Vision(second_opinion="no-such-engine")
+    assert "second-opinion OCR engine no-such-engine is not installed" in caplog.text
+    frame = random_frame(700012)  # a blurred thumbnail: reads that want a second look
+    assert alone.observe(frame.image).state.value == "esp"
+
+
+def test_a_second_engine_that_fails_to_start_is_a_warning_once_not_an_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    engine = LazyEngine("tesseract", logging.getLogger("test.lazy"))
+    engine._name = "rapidocr-broken"  # a name engine_by_name does not know
+    with caplog.at_level("WARNING", logger="test.lazy"):
+        assert engine() is None
+        assert engine() is None
+    assert caplog.text.count("unavailable") == 1
