@@ -75,6 +75,8 @@ class _StubBmc(ThreadingHTTPServer):
         self.systems = systems
         self.posted: list[str] = []
         self.power_state = "Off"
+        self.failing_reads = 0
+        """The next this many reads of the system are answered 500 (a system changing state)."""
 
 
 class _StubHandler(BaseHTTPRequestHandler):
@@ -97,6 +99,10 @@ class _StubHandler(BaseHTTPRequestHandler):
                 {"@odata.id": f"/redfish/v1/Systems/s{i}"} for i in range(self.server.systems)
             ]
             self._json(200, {"Members": members})
+        elif self.path == "/redfish/v1/Systems/s0" and self.server.failing_reads > 0:
+            self.server.failing_reads -= 1
+            message = "Requested operation is not valid: domain is not running"
+            self._json(500, {"error": {"message": message}})
         elif self.path == "/redfish/v1/Systems/s0":
             action = {
                 "target": "/redfish/v1/Systems/s0/Actions/ComputerSystem.Reset",
@@ -204,3 +210,18 @@ def test_settings_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert raised.value.key == "reset"
     with pytest.raises(ConfigError, match="http"):
         redfish.create("power", _settings("bmc-07", monkeypatch), source="t")
+
+
+@pytest.mark.parametrize("stub_bmc", [(["On", "ForceOff"], 1)], indirect=True)
+def test_a_server_error_while_the_system_changes_state_is_asked_again(
+    stub_bmc: _StubBmc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sushy-tools answers 500 "domain is not running" to a read while a guest powers off; a
+    run whose Reseal was right must not end a rig error for it."""
+    settings = _settings(_stub_url(stub_bmc), monkeypatch, system_id="s0", poll_s=0.01)
+    power = redfish.create("power", settings, source="t")
+    stub_bmc.failing_reads = redfish.GET_ATTEMPTS - 1
+    assert power.power_state() == PowerState.OFF
+    stub_bmc.failing_reads = redfish.GET_ATTEMPTS  # a BMC that keeps failing is still an error
+    with pytest.raises(PowerControlError, match=r"HTTP 500.*domain is not running"):
+        power.power_state()

@@ -11,7 +11,9 @@ connection reuse, ``Retry-After``) and ``redfish_auth`` (session or basic auth):
    values"); a type outside them is never posted: some BMCs (and sushy-tools) answer 204 to an
    unknown type and do nothing;
 3. ``POST`` the action's ``target`` with ``{"ResetType": ...}``;
-4. poll ``PowerState`` until ``On`` / ``Off`` or ``power_timeout_s``.
+4. poll ``PowerState`` until ``On`` / ``Off`` or ``power_timeout_s``. A read answered with a
+   5xx (a BMC, or sushy-tools, while the system changes state) is asked again up to
+   ``GET_ATTEMPTS`` times, ``poll_s`` (at most 1 s) apart; a POST is never repeated that way.
 
 TLS verification is on by default (``ca_file``, or ``tls_fingerprint`` to pin a self-signed
 BMC certificate; ``verify_tls: false`` is allowed and logged as a warning).
@@ -50,6 +52,10 @@ SYSTEMS = "/redfish/v1/Systems"
 RESET_ACTION = "#ComputerSystem.Reset"
 ALLOWED_KEY = "ResetType@Redfish.AllowableValues"
 ACTION_INFO_KEY = "@Redfish.ActionInfo"
+
+GET_ATTEMPTS = 3
+"""A read answered with a server error (5xx) is made this many times before it is an error."""
+MAX_GET_PAUSE_S = 1.0
 
 # Reset types per intent, most precise first.
 ON_TYPES = ("On", "ForceOn")
@@ -114,6 +120,17 @@ class RedfishPower:
 
     def _get(self, path: str) -> dict[str, Any]:
         response = self.connection.request("GET", path)
+        for attempt in range(1, GET_ATTEMPTS):
+            if response.status < 500:
+                break
+            # A BMC answers a read with a 5xx while the system changes state (sushy-tools: "domain
+            # is not running" as a guest powers off): a GET is safe to repeat, a little later.
+            _log.warning(
+                "%s: GET %s: %s (attempt %d of %d); asking again",
+                self.label, path, redfish_error(response), attempt, GET_ATTEMPTS,
+            )  # fmt: skip
+            time.sleep(min(self.poll_s, MAX_GET_PAUSE_S))
+            response = self.connection.request("GET", path)
         if response.status != 200:
             raise PowerControlError(f"{self.label}: GET {path}: {redfish_error(response)}")
         try:
