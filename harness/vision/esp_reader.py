@@ -18,7 +18,7 @@ from harness.vision.fuzzy import best_substring_match, compact, match_prefix, si
 from harness.vision.labelled_values import snap
 from harness.vision.observation import EspPhase, EspStep
 from harness.vision.ocr import ReadLine
-from harness.vision.text_lines import TextLine
+from harness.vision.text_lines import TextLine, joined_box, row_overlap
 
 _SUBSTEP = re.compile(r"^(?P<name>.*?)\s*[\(\[{](?P<status>[^\(\)\[\]{}]*)[\)\]}]?\s*$")
 _LEADING_SYMBOLS = re.compile(r"^[^\w(\[{\u2205]+")
@@ -178,7 +178,7 @@ def _whole_row(first: ReadLine, reads: Sequence[ReadLine]) -> ReadLine:
                 for other in reads
                 if other not in pieces
                 and 0 <= other.box[0] - (x + w) <= _ROW_GAP * h
-                and _row_overlap(last.box, other.box) >= 0.5
+                and row_overlap(last.box, other.box) >= 0.5
             ),
             key=lambda other: other.box[0],
             default=None,
@@ -188,17 +188,9 @@ def _whole_row(first: ReadLine, reads: Sequence[ReadLine]) -> ReadLine:
         pieces.append(nxt)
     if len(pieces) == 1:
         return first
-    x0, y0 = first.box[0], min(read.box[1] for read in pieces)
-    x1 = pieces[-1].box[0] + pieces[-1].box[2]
-    y1 = max(read.box[1] + read.box[3] for read in pieces)
-    line = replace(first.line, box=(x0, y0, x1 - x0, y1 - y0))
+    line = replace(first.line, box=joined_box(read.box for read in pieces))
     text = " ".join(read.text for read in pieces)
     return ReadLine(line, text, min(read.confidence for read in pieces))
-
-
-def _row_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
-    return max(0, bottom - top) / max(1, min(a[3], b[3]))
 
 
 def _until_gap(column: list[ReadLine], line_height: int) -> list[ReadLine]:

@@ -15,7 +15,7 @@ from harness.vision.fuzzy import match_prefix, similarity
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
 from harness.vision.second_opinion import Plausible
-from harness.vision.text_lines import TextLine
+from harness.vision.text_lines import joined_box, row_overlap
 
 LABEL_SIMILARITY = 0.8
 _DEBRIS_CONFIDENCE = 0.5
@@ -97,10 +97,7 @@ def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) 
 
 
 def _joined(first: ReadLine, second: ReadLine) -> ReadLine:
-    x0, y0 = min(first.box[0], second.box[0]), min(first.box[1], second.box[1])
-    x1 = max(first.box[0] + first.box[2], second.box[0] + second.box[2])
-    y1 = max(first.box[1] + first.box[3], second.box[1] + second.box[3])
-    line = replace(first.line, box=(x0, y0, x1 - x0, y1 - y0))
+    line = replace(first.line, box=joined_box((first.box, second.box)))
     confidence = min(first.confidence, second.confidence)
     return ReadLine(line, f"{first.text} {second.text}", confidence)
 
@@ -159,7 +156,7 @@ def _beside(label: ReadLine, others: Sequence[ReadLine]) -> list[ReadLine]:
             other
             for other in others
             if other.box[0] >= lx + lw - 0.5 * lh
-            and _row_overlap(label.box, other.box) >= 0.5
+            and row_overlap(label.box, other.box) >= 0.5
             and any(char.isalnum() for char in other.text)  # not the label's colon
         ),
         key=lambda other: other.box[0],
@@ -232,7 +229,7 @@ def _continuation(
             ),
             None,
         )
-        if nxt is None or any(_row_overlap(nxt.box, label.box) >= 0.3 for label in label_reads):
+        if nxt is None or any(row_overlap(nxt.box, label.box) >= 0.3 for label in label_reads):
             return found
         found.append(nxt)
         current = nxt
@@ -243,7 +240,7 @@ def whole_text(page: Page, lines: Sequence[ReadLine], plausible: Plausible | Non
     again as one line, which gives the engine the whole words; rows are joined by spaces."""
     rows: list[list[ReadLine]] = []
     for read in sorted(lines, key=lambda item: (item.box[1], item.box[0])):
-        if rows and _row_overlap(rows[-1][0].box, read.box) >= 0.5:
+        if rows and row_overlap(rows[-1][0].box, read.box) >= 0.5:
             rows[-1].append(read)
         else:
             rows.append([read])
@@ -252,26 +249,11 @@ def whole_text(page: Page, lines: Sequence[ReadLine], plausible: Plausible | Non
         if len(row) == 1:
             texts.append(page.read_closely(row[0].line, plausible).text or row[0].text)
             continue
-        x0 = min(read.box[0] for read in row)
-        y0 = min(read.box[1] for read in row)
-        x1 = max(read.box[0] + read.box[2] for read in row)
-        y1 = max(read.box[1] + read.box[3] for read in row)
-        first = row[0].line
-        whole = TextLine(
-            (x0, y0, x1 - x0, y1 - y0),
-            max(read.line.glyph_height for read in row),
-            sum(read.line.glyphs for read in row),
-            first.polarity,
-        )
+        whole = page.row_line([read.line for read in row])
         texts.append(
             page.read_closely(whole, plausible).text or " ".join(read.text for read in row)
         )
     return " ".join(texts)
-
-
-def _row_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
-    return max(0, bottom - top) / max(1, min(a[3], b[3]))
 
 
 def _column_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:

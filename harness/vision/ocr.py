@@ -33,6 +33,8 @@ class ReadLine:
     line: TextLine
     text: str
     confidence: float
+    line_px: int = LINE_PX
+    """The height the line was scaled to for the engine."""
 
     @property
     def box(self) -> Box:
@@ -78,7 +80,7 @@ class LineReader:
             # Tesseract now and then returns nothing for a crisp line at one scale (and reads
             # it at another): a line of several glyphs read as nothing is read once more larger.
             return self.read(image_bgr, line, rows, LARGE_LINE_PX)
-        return ReadLine(line, found.text.strip(), found.confidence)
+        return ReadLine(line, found.text.strip(), found.confidence, line_px)
 
     @property
     def has_second(self) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 
 from harness.vision.ocr import LARGE_LINE_PX, LineReader, ReadLine
 from harness.vision.second_opinion import Plausible, doubtful, preferred
-from harness.vision.text_lines import Box, TextLine
+from harness.vision.text_lines import Box, TextLine, joined_box
 
 _CONTENT_MARGIN = 0.05
 _MIN_TITLE_GLYPHS = 5
@@ -50,26 +50,37 @@ class Page:
     """Per-frame results other steps share (QR code, button boxes)."""
 
     def read(self, line: TextLine) -> ReadLine:
-        key = self.lines.index(line) if line in self.lines else id(line)
+        key = self._key(line)
+        if isinstance(key, str):  # a line made of pieces, not one of the page's
+            return self._extra_read(
+                key, lambda: self.reader.read(self.image, line, self._free_rows(line))
+            )
         if key not in self.reads:
             self.reads[key] = self.reader.read(self.image, line, self._free_rows(line))
         return self.reads[key]
+
+    def _key(self, line: TextLine) -> int | str:
+        """The page's index of ``line``, or for a line made here (a row of pieces) its box: an
+        ``id()`` would be reused once the line is freed, and hand out another line's read."""
+        return self.lines.index(line) if line in self.lines else f"line:{line.box}:{line.polarity}"
 
     def read_closely(self, line: TextLine, plausible: Plausible | None = None) -> ReadLine:
         """``read``, and when that is doubtful (unsure, or not ``plausible`` for its field), read
         again larger, then by the second-opinion engine; the better read wins. For the values a
         report shows (not for classification, which reads many lines)."""
         first = self.read(line)
-        if not doubtful(first.text, first.confidence, plausible) or (
-            not first.text and line.glyphs < 1
-        ):
+        if not doubtful(first.text, first.confidence, plausible):
             return first
-        name = self.lines.index(line) if line in self.lines else id(line)
-        larger = self._extra_read(
-            f"large:{name}",
-            lambda: self.reader.read(
-                self.image, line, self._free_rows(line), line_px=LARGE_LINE_PX
-            ),
+        name = self._key(line)
+        larger = (
+            first  # the reader read a line of words it found empty larger already
+            if first.line_px == LARGE_LINE_PX
+            else self._extra_read(
+                f"large:{name}",
+                lambda: self.reader.read(
+                    self.image, line, self._free_rows(line), line_px=LARGE_LINE_PX
+                ),
+            )
         )
         best = larger if larger.confidence > first.confidence else first
         if not doubtful(best.text, best.confidence, plausible) or not self.reader.has_second:
@@ -244,17 +255,17 @@ class Page:
         word lost glyphs), so that the engine sees whole words."""
         if len(pieces) == 1:
             return self.read(pieces[0])
-        x0 = min(piece.x for piece in pieces)
-        y0 = min(piece.y for piece in pieces)
-        x1 = max(piece.right for piece in pieces)
-        y1 = max(piece.bottom for piece in pieces)
-        row = TextLine(
-            (x0, y0, x1 - x0, y1 - y0),
+        return self.read(self.row_line(pieces))
+
+    @staticmethod
+    def row_line(pieces: list[TextLine]) -> TextLine:
+        """One line over the pieces of a row."""
+        return TextLine(
+            joined_box(piece.box for piece in pieces),
             max(piece.glyph_height for piece in pieces),
             sum(piece.glyphs for piece in pieces),
             pieces[0].polarity,
         )
-        return self._extra_read(f"row:{row.box}", lambda: self.reader.read(self.image, row))
 
     def below(self, line: TextLine) -> list[TextLine]:
         """Every line under ``line`` (its top lower than the line's middle), top to bottom."""

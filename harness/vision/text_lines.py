@@ -12,6 +12,7 @@ what the label/value reader wants. Cost: a few milliseconds at 1080p.
 from __future__ import annotations
 
 from bisect import insort
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import cv2
@@ -72,6 +73,21 @@ class TextLine:
     @property
     def centre_y(self) -> float:
         return self.box[1] + self.box[3] / 2
+
+
+def joined_box(boxes: Iterable[Box]) -> Box:
+    """The box around ``boxes`` (the pieces of one line, a label and its tail)."""
+    items = list(boxes)
+    x0, y0 = min(box[0] for box in items), min(box[1] for box in items)
+    x1 = max(box[0] + box[2] for box in items)
+    y1 = max(box[1] + box[3] for box in items)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def row_overlap(a: Box, b: Box) -> float:
+    """How much two boxes share their rows, as a share of the lower one's height."""
+    top, bottom = max(a[1], b[1]), min(a[1] + a[3], b[1] + b[3])
+    return max(0, bottom - top) / max(1, min(a[3], b[3]))
 
 
 def detect_lines(image_bgr: np.ndarray, area: Box | None = None) -> list[TextLine]:
