@@ -31,7 +31,7 @@ SURROUND_BAND = 0.08
 is the surround of the screen, not on it."""
 
 
-def _blank_thumb(img: np.ndarray) -> np.ndarray:
+def blank_thumbnail(img: np.ndarray) -> np.ndarray:
     """A 128-wide int16 thumbnail (BGR, or grey for a grey frame) for the blank-screen tests."""
     height, width = img.shape[:2]
     size = (_BLANK_THUMB_WIDTH, max(1, round(height * _BLANK_THUMB_WIDTH / width)))
@@ -156,6 +156,12 @@ def blank_kind_of_thumbnail(thumb: np.ndarray) -> str | None:
     return None
 
 
+def dark_share(thumb: np.ndarray) -> float:
+    """Share of a ``blank_thumbnail``'s pixels dark in every channel."""
+    pixels = thumb.reshape(thumb.shape[0], thumb.shape[1], -1)
+    return float((pixels.max(axis=2) < DARK_LEVEL).mean())
+
+
 def is_black(img: np.ndarray) -> bool:
     """Dark everywhere (a stray mouse pointer allowed): an off display, a reboot gap, a mode
     switch."""
@@ -186,4 +192,4 @@ def blank_kind(img: np.ndarray) -> str | None:
     Dark bars or a dark bezel around a dark screen are tolerated; around a coloured screen they
     count as content, so crop to ``active_area`` first when the capture may add them.
     """
-    return blank_kind_of_thumbnail(_blank_thumb(img))
+    return blank_kind_of_thumbnail(blank_thumbnail(img))

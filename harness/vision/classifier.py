@@ -72,7 +72,7 @@ class ScreenClassifier:
             if preceding is not None:
                 headings.append([preceding, line])
             matched = []
-            texts = ["\n".join(page.read(part).text for part in heading) for heading in headings]
+            texts = ["\n".join(page.glance(part).text for part in heading) for heading in headings]
             for definition in titled:
                 best: tuple[float, str, list[TextLine], str] | None = None
                 for heading, text in zip(headings, texts, strict=True):
@@ -235,7 +235,7 @@ def _page_heading(page: Page) -> tuple[list[TextLine], str | None]:
     following = page.continuation(heading[-1])
     if following is not None:
         heading.extend(page.row_pieces(following))
-    text = " ".join(page.read(line).text for line in heading).strip()
+    text = " ".join(page.glance(line).text for line in heading).strip()
     return heading, text or None
 
 

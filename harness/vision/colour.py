@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from harness.vision.definition_model import ColourRule
+from harness.vision.signature import area_resize
 from harness.vision.text_lines import Box
 
 _WORK_WIDTH = 320
@@ -23,10 +24,10 @@ RED = ColourRule(name="red", hsv_min=(170, 110, 40), hsv_max=(8, 255, 255))
 
 def small_hsv(picture_bgr: np.ndarray) -> np.ndarray:
     """The picture downscaled for colour statistics (area-averaged, so noise cancels out)."""
-    width = picture_bgr.shape[1]
+    height, width = picture_bgr.shape[:2]
     scale = min(1.0, _WORK_WIDTH / max(1, width))
-    small = cv2.resize(picture_bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.cvtColor(area_resize(picture_bgr, size), cv2.COLOR_BGR2HSV)
 
 
 def content_hsv(image_bgr: np.ndarray, box: Box) -> np.ndarray:
@@ -39,11 +40,14 @@ def share_in_range(hsv: np.ndarray, rule: ColourRule) -> float:
     """Share of the pixels whose HSV falls in the rule's range (hue may wrap)."""
     if hsv.size == 0:
         return 0.0
-    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     (h_min, s_min, v_min), (h_max, s_max, v_max) = rule.hsv_min, rule.hsv_max
-    hue_ok = (h >= h_min) & (h <= h_max) if h_min <= h_max else (h >= h_min) | (h <= h_max)
-    inside = hue_ok & (s >= s_min) & (s <= s_max) & (v >= v_min) & (v <= v_max)
-    return float(inside.mean())
+    # cv2.inRange (bounds inclusive) in one pass; a hue range that wraps past 179 is two.
+    hues = [(h_min, h_max)] if h_min <= h_max else [(h_min, 179), (0, h_max)]
+    inside = 0
+    for low, high in hues:
+        mask = cv2.inRange(hsv, np.array([low, s_min, v_min]), np.array([high, s_max, v_max]))
+        inside += cv2.countNonZero(mask)
+    return inside / (hsv.shape[0] * hsv.shape[1])
 
 
 def rule_passes(share: float, rule: ColourRule) -> bool:

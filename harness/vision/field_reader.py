@@ -71,7 +71,16 @@ class FieldReader:
             fields = self._text_screen(reads, decision, state)
         else:
             fields = Fields()
-        return replace(fields, title=decision.title, buttons=buttons), qr
+        return replace(fields, title=self._title(page, decision), buttons=buttons), qr
+
+    @staticmethod
+    def _title(page: Page, decision: Decision) -> str | None:
+        """The canonical title of a titled screen; a page no definition titles (any OOBE page)
+        shows its heading as read: classification only glanced at it, the report reads it."""
+        if decision.definition is None or decision.definition.titles or not decision.title_lines:
+            return decision.title
+        text = " ".join(page.read(line).text for line in decision.title_lines).strip()
+        return text or decision.title
 
     def _reads(
         self, page: Page, decision: Decision, state: ScreenState, qr_box: Box | None

@@ -19,6 +19,12 @@ from harness.vision.ocr_engine import OcrEngine
 from harness.vision.text_lines import Box, TextLine
 
 LINE_PX = 34
+GLANCE_PX = 22
+"""The height lines are read at to decide which screen this is (titles, tiles, labels): fuzzy
+matching forgives what the smaller read loses, and Tesseract's LSTM costs about 30 % less per
+line (docs/benchmarks.md). Field values are read at ``LINE_PX``."""
+GLANCE_SQUEEZE = 0.8
+"""... and narrower by this factor: the LSTM's cost follows the width it reads."""
 LARGE_LINE_PX = 56
 """A second, larger read for a line the engine was unsure of (tight digits: ``0h 6 min``)."""
 _MAX_UPSCALE = 4.0
@@ -132,7 +138,8 @@ def line_crop(
         return np.zeros((0, 0), np.uint8)
     gray = cv2.cvtColor(part, cv2.COLOR_BGR2GRAY) if part.ndim == 3 else part
     scale = min(_MAX_UPSCALE, line_px / max(1, y1 - y0))
-    if abs(scale - 1.0) > 0.05:
+    wide = scale * (GLANCE_SQUEEZE if line_px == GLANCE_PX else 1.0)
+    if abs(scale - 1.0) > 0.05 or abs(wide - 1.0) > 0.05:
         interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interpolation)
+        gray = cv2.resize(gray, None, fx=wide, fy=scale, interpolation=interpolation)
     return gray

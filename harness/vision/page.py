@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from harness.vision.ocr import LARGE_LINE_PX, LineReader, ReadLine
+from harness.vision.ocr import GLANCE_PX, LARGE_LINE_PX, LineReader, ReadLine
 from harness.vision.second_opinion import Plausible, doubtful, preferred
 from harness.vision.text_lines import Box, TextLine, joined_box
 
@@ -46,6 +46,8 @@ class Page:
     """The frame reduced by ``scale`` (for colours and shapes, which need no detail)."""
     scale: float = 1.0
     reads: dict[int, ReadLine] = field(default_factory=dict)
+    glances: dict[int, ReadLine] = field(default_factory=dict)
+    """Lines of the page read at ``GLANCE_PX`` (classification), by index."""
     extras: dict[str, object] = field(default_factory=dict)
     """Per-frame results other steps share (QR code, button boxes)."""
 
@@ -58,6 +60,21 @@ class Page:
         if key not in self.reads:
             self.reads[key] = self.reader.read(self.image, line, self._free_rows(line))
         return self.reads[key]
+
+    def glance(self, line: TextLine) -> ReadLine:
+        """``line`` read smaller, as classification reads (``GLANCE_PX``); a full read made
+        already is used instead (it is the better one)."""
+        key = self._key(line)
+        if isinstance(key, str):
+            return self._extra_read(f"glance:{key}", lambda: self._read_at(line, GLANCE_PX))
+        if key in self.reads:
+            return self.reads[key]
+        if key not in self.glances:
+            self.glances[key] = self._read_at(line, GLANCE_PX)
+        return self.glances[key]
+
+    def _read_at(self, line: TextLine, line_px: int) -> ReadLine:
+        return self.reader.read(self.image, line, self._free_rows(line), line_px=line_px)
 
     def _key(self, line: TextLine) -> int | str:
         """The page's index of ``line``, or for a line made here (a row of pieces) its box: an
@@ -140,7 +157,9 @@ class Page:
         return [self.read(line) for line in (self.lines if lines is None else lines)]
 
     def already_read(self) -> list[ReadLine]:
-        return [self.reads[key] for key in sorted(self.reads) if isinstance(key, int)]
+        """Every page line read so far (fully, else at a glance), in the page's order."""
+        found = {**self.glances, **self.reads}
+        return [found[key] for key in sorted(found)]
 
     @property
     def content(self) -> Box:
@@ -250,12 +269,11 @@ class Page:
                 return self.row_pieces(first, gap)
             first = before
 
-    def read_row(self, pieces: list[TextLine]) -> ReadLine:
+    def read_row(self, pieces: list[TextLine], glance: bool = False) -> ReadLine:
         """The pieces of one row read as one line (detection split it: a blurred or highlighted
-        word lost glyphs), so that the engine sees whole words."""
-        if len(pieces) == 1:
-            return self.read(pieces[0])
-        return self.read(self.row_line(pieces))
+        word lost glyphs), so that the engine sees whole words; at a ``glance`` or fully."""
+        line = pieces[0] if len(pieces) == 1 else self.row_line(pieces)
+        return self.glance(line) if glance else self.read(line)
 
     @staticmethod
     def row_line(pieces: list[TextLine]) -> TextLine:

@@ -20,7 +20,7 @@ from harness.vision.observation import Evidence
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
 from harness.vision.qr_area import on_qr, page_qr_area
-from harness.vision.text_lines import TextLine
+from harness.vision.text_lines import TextLine, row_overlap
 
 MAX_STRUCTURE_READS = 14
 """Lines read after the title to find tiles or labels: more than any flow screen needs."""
@@ -47,7 +47,12 @@ def check_needs(
             evidence.append(Evidence("needs:texts", 0.0, f"none of {list(needs.texts)} found"))
             return False, evidence
         evidence.append(hit)
-    if needs.labels:
+    square = page_qr_area(page) if needs.labels and needs.or_qr else None
+    if square is not None:
+        # A QR code's three finder patterns (found while detecting the lines) are structure of
+        # their own: the labels need not be read to know the screen.
+        evidence.append(Evidence("needs:qr", 1.0, "QR finder patterns stand for labels", square))
+    elif needs.labels:
         found = _find_labels(page, after, labels, needs.labels)
         evidence.extend(found)
         if len(found) < needs.labels:
@@ -91,7 +96,7 @@ def wordlike(line: TextLine) -> bool:
 def _find_text(page: Page, lines: Sequence[TextLine], texts: Sequence[str]) -> Evidence | None:
     rows: list[list[TextLine]] = []
     for line in lines[:MAX_STRUCTURE_READS]:
-        hit = _text_in(page.read(line), texts)
+        hit = _text_in(page.glance(line), texts)
         if hit is not None:
             return hit
         row = page.whole_row(line)
@@ -99,7 +104,7 @@ def _find_text(page: Page, lines: Sequence[TextLine], texts: Sequence[str]) -> E
             rows.append(row)
     # A line detection split (a highlighted tile's words lose glyphs) is read again as one.
     for row in rows:
-        hit = _text_in(page.read_row(row), texts)
+        hit = _text_in(page.read_row(row, glance=True), texts)
         if hit is not None:
             return hit
     return None
@@ -118,9 +123,21 @@ def _find_labels(
 ) -> list[Evidence]:
     field_labels = {name: labels[name] for name in FIELD_LABELS if name in labels}
     found: dict[str, Evidence] = {}
-    for line in lines[:MAX_STRUCTURE_READS]:
-        hit = find_label(page.read(line), field_labels)
-        if hit is not None and hit.name not in found:
+    values: list[TextLine] = []
+    reads = 0
+    for line in lines:
+        if reads >= MAX_STRUCTURE_READS:
+            break
+        if line in values:
+            continue  # a label's value is no label: not worth an OCR call
+        reads += 1
+        hit = find_label(page.glance(line), field_labels)
+        if hit is None:
+            continue
+        value = _next_on_row(page, line)
+        if value is not None:
+            values.append(value)
+        if hit.name not in found:
             found[hit.name] = Evidence(
                 f"needs:label:{hit.name}",
                 round(hit.score, 3),
@@ -130,6 +147,19 @@ def _find_labels(
             if len(found) >= wanted:
                 break
     return list(found.values())
+
+
+def _next_on_row(page: Page, line: TextLine) -> TextLine | None:
+    """The nearest line to the right of ``line`` on its row (two columns: a label's value)."""
+    return min(
+        (
+            other
+            for other in page.lines
+            if other.x >= line.right and row_overlap(line.box, other.box) >= 0.5
+        ),
+        key=lambda other: other.x,
+        default=None,
+    )
 
 
 def page_qr(page: Page) -> tuple[int, int, int, int] | None:
@@ -249,7 +279,7 @@ def _find_control(page: Page, button_labels: Sequence[str]) -> Evidence | None:
         key=lambda line: -line.bottom,
     )
     for line in short[:4]:
-        text = page.read(line).text
+        text = page.read(line).text  # a short word: a glance saves little, and misses
         for label in button_labels:
             if similarity(text, label) >= _BUTTON_SIMILARITY:
                 return Evidence("needs:control", 0.9, f"button label {label!r}", line.box)

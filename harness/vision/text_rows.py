@@ -53,12 +53,16 @@ def glyph_rows(glyphs: np.ndarray) -> list[np.ndarray]:
     # began with one would end at the dot's bottom and leave the letters for another row.
     is_dot = glyphs[:, 3] < _DOT_SHARE * float(np.percentile(glyphs[:, 3], 75))
     dots = np.flatnonzero(is_dot)
-    order = [index for index in np.argsort(centres, kind="stable") if not is_dot[index]]
+    dot_flags = is_dot.tolist()
+    order = [index for index in np.argsort(centres, kind="stable").tolist() if not dot_flags[index]]
+    # Plain Python numbers: numpy scalars cost several times as much in this loop.
+    boxes: list[list[int]] = glyphs.tolist()
+    middles: list[float] = centres.tolist()
     rows: list[list[int]] = []
     open_rows: list[_OpenRow] = []
     for index in order:
-        x, y, w, h = (int(v) for v in glyphs[index])
-        centre = centres[index]
+        x, y, w, h = boxes[index]
+        centre = middles[index]
         open_rows = [row for row in open_rows if row.bottom >= centre]
         # The row nearest across (text beside a QR code keeps to its own row), then the one
         # that started nearest above it.
@@ -96,8 +100,9 @@ def _place_dots(glyphs: np.ndarray, dots: np.ndarray, rows: list[list[int]]) -> 
         )
         for indices in rows
     ]
-    for index in dots:
-        x, y, w, h = (int(v) for v in glyphs[index])
+    boxes: list[list[int]] = glyphs.tolist()
+    for index in dots.tolist():
+        x, y, w, h = boxes[index]
         centre = y + h / 2
         best = min(
             (
@@ -108,6 +113,6 @@ def _place_dots(glyphs: np.ndarray, dots: np.ndarray, rows: list[list[int]]) -> 
             default=None,
         )
         if best is None:
-            rows.append([int(index)])
+            rows.append([index])
         else:
-            rows[best[1]].append(int(index))
+            rows[best[1]].append(index)

@@ -25,6 +25,7 @@ import numpy as np
 
 from harness.errors import HarnessError, VisionError
 from harness.vision import frames
+from harness.vision.blank import blank_kind_of_thumbnail, blank_thumbnail, dark_share
 from harness.vision.classifier import Decision, ScreenClassifier
 from harness.vision.definitions import DefinitionSet, load_definitions
 from harness.vision.field_reader import FieldReader
@@ -42,6 +43,9 @@ from harness.vision.window_chrome import dark_inside_chrome
 log = logging.getLogger(__name__)
 
 _MIN_SIDE = 32
+_CHROME_DARK_SHARE = 0.5
+"""A dark picture inside viewer chrome (``window_chrome``: strips of at most 12 % of each side)
+covers at least 0.76 x 0.76 of the frame, 97 % dark: a frame less dark than this has none."""
 
 
 class Vision:
@@ -146,12 +150,15 @@ def _scaled_box(
 
 def _blank(image: np.ndarray, area: tuple[int, int, int, int]) -> str | None:
     picture = crop(image, area)
-    blank = frames.blank_kind(picture)
+    thumb = blank_thumbnail(picture)
+    blank = blank_kind_of_thumbnail(thumb)
     if blank is None and picture.shape[:2] == image.shape[:2]:
         # A black picture inside a grey bezel: the bezel is the only "content". frames'
         # active_area strips borders by the corner colour, which finds that bezel.
-        blank = frames.blank_kind(crop(image, frames.active_area(image)))
-    if blank is None:
+        inside = frames.active_area(image)
+        if inside[2:] != image.shape[1::-1]:
+            blank = frames.blank_kind(crop(image, inside))
+    if blank is None and dark_share(thumb) >= _CHROME_DARK_SHARE:
         # A black screen in a viewer window: its title bar and border are the only content.
         inner = dark_inside_chrome(picture)
         if inner is not None:
