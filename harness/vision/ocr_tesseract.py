@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from harness.errors import VisionError
 from harness.vision.ocr_engine import Box, Recognised
@@ -70,9 +69,11 @@ class TesseractEngine:
         gray = line_gray if line_gray.ndim == 2 else line_gray[..., 0]
         if float(np.median(gray)) < 128:
             gray = 255 - gray  # Tesseract reads dark text on a light ground
-        padded = np.pad(gray, _MARGIN, mode="edge")
+        padded = np.ascontiguousarray(np.pad(gray, _MARGIN, mode="edge"), np.uint8)
+        height, width = padded.shape
         with self._lock:
-            self._api.SetImage(Image.fromarray(np.ascontiguousarray(padded)))
+            # Raw 8-bit grey bytes: SetImage(PIL) encodes a BMP first (0.1-0.4 ms a line).
+            self._api.SetImageBytes(padded.tobytes(), width, height, 1, width)
             text = self._api.GetUTF8Text()
             confidence = self._api.MeanTextConf()
         return Recognised(" ".join(text.split()), max(0.0, confidence) / 100.0)
