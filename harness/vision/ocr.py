@@ -74,10 +74,13 @@ class LineReader:
         line: TextLine,
         rows: tuple[int, int] | None = None,
         line_px: int = LINE_PX,
+        squeeze: float = 1.0,
     ) -> ReadLine:
         """Read ``line``; ``rows`` (top, bottom) bounds its margin, so that the lines above and
         below it stay out of the crop (half a subtitle under a title makes the engine fail)."""
-        crop = line_crop(image_bgr, line.box, line.glyph_height, rows=rows, line_px=line_px)
+        crop = line_crop(
+            image_bgr, line.box, line.glyph_height, rows=rows, line_px=line_px, squeeze=squeeze
+        )
         if crop.size == 0:
             return ReadLine(line, "", 0.0)
         self._count()
@@ -87,6 +90,12 @@ class LineReader:
             # it at another): a line of several glyphs read as nothing is read once more larger.
             return self.read(image_bgr, line, rows, LARGE_LINE_PX)
         return ReadLine(line, found.text.strip(), found.confidence, line_px)
+
+    def glance(
+        self, image_bgr: np.ndarray, line: TextLine, rows: tuple[int, int] | None = None
+    ) -> ReadLine:
+        """``read`` at ``GLANCE_PX``, ``GLANCE_SQUEEZE`` as wide: how classification reads."""
+        return self.read(image_bgr, line, rows, GLANCE_PX, GLANCE_SQUEEZE)
 
     @property
     def has_second(self) -> bool:
@@ -122,6 +131,7 @@ def line_crop(
     margin: bool = True,
     rows: tuple[int, int] | None = None,
     line_px: int = LINE_PX,
+    squeeze: float = 1.0,
 ) -> np.ndarray:
     """The grey crop of ``box`` (with a margin scaled to the text, within ``rows``), about
     LINE_PX high."""
@@ -138,7 +148,7 @@ def line_crop(
         return np.zeros((0, 0), np.uint8)
     gray = cv2.cvtColor(part, cv2.COLOR_BGR2GRAY) if part.ndim == 3 else part
     scale = min(_MAX_UPSCALE, line_px / max(1, y1 - y0))
-    wide = scale * (GLANCE_SQUEEZE if line_px == GLANCE_PX else 1.0)
+    wide = scale * squeeze
     if abs(scale - 1.0) > 0.05 or abs(wide - 1.0) > 0.05:
         interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
         gray = cv2.resize(gray, None, fx=wide, fy=scale, interpolation=interpolation)

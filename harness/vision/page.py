@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from harness.vision.headings import title_candidates
-from harness.vision.ocr import GLANCE_PX, LARGE_LINE_PX, LineReader, ReadLine
+from harness.vision.ocr import LARGE_LINE_PX, LineReader, ReadLine
 from harness.vision.second_opinion import Plausible, doubtful, preferred
 from harness.vision.text_lines import Box, TextLine, joined_box
 
@@ -38,7 +38,7 @@ class Page:
     scale: float = 1.0
     reads: dict[int, ReadLine] = field(default_factory=dict)
     glances: dict[int, ReadLine] = field(default_factory=dict)
-    """Lines of the page read at ``GLANCE_PX`` (classification), by index."""
+    """Lines of the page read at a glance (classification), by index."""
     extras: dict[str, object] = field(default_factory=dict)
     """Per-frame results other steps share (QR code, button boxes)."""
 
@@ -53,19 +53,21 @@ class Page:
         return self.reads[key]
 
     def glance(self, line: TextLine) -> ReadLine:
-        """``line`` read smaller, as classification reads (``GLANCE_PX``); a full read made
-        already is used instead (it is the better one)."""
+        """``line`` read smaller, as classification reads (``LineReader.glance``); a full read
+        made already is used instead (it is the better one)."""
         key = self._key(line)
-        if isinstance(key, str):
-            return self._extra_read(f"glance:{key}", lambda: self._read_at(line, GLANCE_PX))
-        if key in self.reads:
-            return self.reads[key]
-        if key not in self.glances:
-            self.glances[key] = self._read_at(line, GLANCE_PX)
-        return self.glances[key]
+        full = self.extras.get(key) if isinstance(key, str) else self.reads.get(key)
+        if isinstance(full, ReadLine):
+            return full
 
-    def _read_at(self, line: TextLine, line_px: int) -> ReadLine:
-        return self.reader.read(self.image, line, self._free_rows(line), line_px=line_px)
+        def read() -> ReadLine:
+            return self.reader.glance(self.image, line, self._free_rows(line))
+
+        if isinstance(key, str):
+            return self._extra_read(f"glance:{key}", read)
+        if key not in self.glances:
+            self.glances[key] = read()
+        return self.glances[key]
 
     def _key(self, line: TextLine) -> int | str:
         """The page's index of ``line``, or for a line made here (a row of pieces) its box: an
