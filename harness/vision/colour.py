@@ -12,10 +12,10 @@ import cv2
 import numpy as np
 
 from harness.vision.definition_model import ColourRule
-from harness.vision.signature import area_resize
+from harness.vision.signature import halved_to
 from harness.vision.text_lines import Box
 
-_WORK_WIDTH = 320
+_WORK_WIDTH = 640
 
 # OpenCV HSV: H 0-179. Green results (RGB 0,117,51) have H about 73; red (107,17,16) H about 0.
 GREEN = ColourRule(name="green", hsv_min=(45, 110, 45), hsv_max=(95, 255, 255))
@@ -23,11 +23,9 @@ RED = ColourRule(name="red", hsv_min=(170, 110, 40), hsv_max=(8, 255, 255))
 
 
 def small_hsv(picture_bgr: np.ndarray) -> np.ndarray:
-    """The picture downscaled for colour statistics (area-averaged, so noise cancels out)."""
-    height, width = picture_bgr.shape[:2]
-    scale = min(1.0, _WORK_WIDTH / max(1, width))
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return cv2.cvtColor(area_resize(picture_bgr, size), cv2.COLOR_BGR2HSV)
+    """The picture downscaled for colour statistics (area-averaged, so noise cancels out): by
+    exact halvings to between half and all of ``_WORK_WIDTH``; shares need no exact size."""
+    return cv2.cvtColor(halved_to(picture_bgr, _WORK_WIDTH), cv2.COLOR_BGR2HSV)
 
 
 def content_hsv(image_bgr: np.ndarray, box: Box) -> np.ndarray:

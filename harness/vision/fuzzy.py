@@ -77,8 +77,9 @@ def match_prefix(text: str, label: str, max_skip: int = 4) -> tuple[float, str]:
     label_compact = compact(label)
     if not label_compact:
         return 0.0, text
-    positions = [index for index, char in enumerate(normalise(text)) if char != " "]
-    flat = compact(text)
+    normalised = normalise(text)  # once: this runs for every line and label candidate
+    positions = [index for index, char in enumerate(normalised) if char != " "]
+    flat = normalised.replace(" ", "")
     best = (0.0, len(flat))
     for skip in range(0, min(max_skip, len(flat)) + 1):
         for size in range(max(1, len(label_compact) - 2), len(label_compact) + 3):
@@ -90,7 +91,6 @@ def match_prefix(text: str, label: str, max_skip: int = 4) -> tuple[float, str]:
             if score > best[0] + 1e-9:
                 best = (score, skip + size)
     score, end = best
-    normalised = normalise(text)
     rest = normalised[positions[end - 1] + 1 :] if 0 < end <= len(positions) else ""
     return score, _as_shown(text, rest)
 

@@ -222,7 +222,7 @@ class Page:
                     if other.x > last.x
                     and other not in pieces
                     and 0 <= other.x - last.right <= gap * size
-                    and _same_row(last, other)
+                    and same_row(last, other)
                 ),
                 key=lambda other: other.x,
                 default=None,
@@ -243,7 +243,7 @@ class Page:
                     for other in self.lines
                     if other.x < first.x
                     and 0 <= first.x - other.right <= gap * size
-                    and _same_row(first, other)
+                    and same_row(first, other)
                 ),
                 key=lambda other: other.x,
                 default=None,
@@ -273,7 +273,7 @@ class Page:
         return [other for other in self.lines if other.y >= line.centre_y and other is not line]
 
 
-def _same_row(line: TextLine, other: TextLine) -> bool:
+def same_row(line: TextLine, other: TextLine) -> bool:
     """``other`` is of ``line``'s size and on its row (a piece of the same line of text)."""
     return (
         0.75 <= other.glyph_height / line.glyph_height <= 1.33

@@ -18,9 +18,9 @@ from harness.vision.fuzzy import best_substring_match, similarity
 from harness.vision.labelled_values import find_label
 from harness.vision.observation import Evidence
 from harness.vision.ocr import ReadLine
-from harness.vision.page import Page
+from harness.vision.page import Page, same_row
 from harness.vision.qr_area import on_qr, page_qr_area
-from harness.vision.text_lines import TextLine, row_overlap
+from harness.vision.text_lines import TextLine, joined_box, row_overlap
 
 MAX_STRUCTURE_READS = 14
 """Lines read after the title to find tiles or labels: more than any flow screen needs."""
@@ -199,13 +199,14 @@ def _holds_a_label(page: Page, box: tuple[int, int, int, int]) -> bool:
         # White on an accent fill may not be detected as text (as light as the card around the
         # button): the box still counts when it stands out, and is read on its own.
         return _stands_out(page, box, None)
-    if len(inside) != 1:
-        return False
-    (line,) = inside
-    lx, _ly, lw, lh = line.box
+    if not all(same_row(inside[0], other) for other in inside[1:]):
+        return False  # two rows of text: a tile or a card, not a button
+    # One line, or one row of pieces (detection splits a line at a wide word gap).
+    label = joined_box(line.box for line in inside)
+    lx, _ly, lw, lh = label
     # A button has padding around its label on every side; a box hugging a word does not.
     padded = lx >= x + 0.2 * lh and lx + lw <= x + w - 0.2 * lh and h >= 1.6 * lh
-    return padded and _stands_out(page, box, line.box)
+    return padded and _stands_out(page, box, label)
 
 
 _BUTTON_CONTRAST = 24.0

@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import insort
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 import cv2
 import numpy as np
@@ -210,11 +211,12 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
     """Glyph boxes joined into lines: first rows (glyphs whose centres share a band), then each
     row split where the gap or the glyph size jumps. Sorting keeps this near O(n log n)."""
     found: list[tuple[Box, float, int, float]] = []
-    for row in glyph_rows(glyphs):
-        row = row[np.argsort(row[:, 0], kind="stable")].tolist()
+    for row_glyphs in glyph_rows(glyphs):
+        row = sorted(row_glyphs.tolist(), key=itemgetter(0))  # stable: ties keep their order
         segment: list[list[int]] = []
         heights: list[int] = []
         right = 0
+        last = len(row) - 1
         for position, glyph in enumerate(row):
             x, _y, w, h = glyph
             small = False
@@ -222,7 +224,7 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
                 line_h = heights[len(heights) // 2]
                 gap = x - right
                 # Punctuation ("j.smith") is small, but the line goes on at its size after it.
-                following = row[position + 1][3] if position + 1 < len(row) else 0
+                following = row[position + 1][3] if position < last else 0
                 small = h < 0.45 * line_h and 0.45 <= following / line_h <= 2.2
                 # A jump in size splits a line (an icon beside its text is no glyph of it).
                 jump = not small and not 0.45 <= h / line_h <= 2.2

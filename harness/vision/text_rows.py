@@ -16,7 +16,7 @@ _ROW_SIZE = (0.4, 2.5)
 and capitals, x-height letters and ascenders, whole blurred words)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _OpenRow:
     """A row being collected: its band of centres, its glyphs' heights, its extent across."""
 
@@ -28,17 +28,6 @@ class _OpenRow:
     right: int
     index: int
     heights: list[int]
-
-    def fits(self, x: int, y: int, w: int, h: int, centre: float) -> bool:
-        median = self.heights[len(self.heights) // 2]
-        return (
-            self.top <= centre
-            and y < self.baseline
-            and _ROW_SIZE[0] <= h / max(1, median) <= _ROW_SIZE[1]
-        )
-
-    def distance(self, x: int, w: int) -> float:
-        return max(0.0, x - self.right, self.left - x - w)
 
 
 def glyph_rows(glyphs: np.ndarray) -> list[np.ndarray]:
@@ -60,24 +49,31 @@ def glyph_rows(glyphs: np.ndarray) -> list[np.ndarray]:
     middles: list[float] = centres.tolist()
     rows: list[list[int]] = []
     open_rows: list[_OpenRow] = []
+    low, high = _ROW_SIZE
     for index in order:
         x, y, w, h = boxes[index]
         centre = middles[index]
-        open_rows = [row for row in open_rows if row.bottom >= centre]
         # The row nearest across (text beside a QR code keeps to its own row), then the one
-        # that started nearest above it.
-        row = max(
-            (row for row in open_rows if row.fits(x, y, w, h, centre)),
-            key=lambda row: (-row.distance(x, w), row.top),
-            default=None,
-        )
-        if row is not None:
-            rows[row.index].append(index)
+        # that started nearest above it. Inlined: this loop runs for every glyph of a frame.
+        open_rows = [row for row in open_rows if row.bottom >= centre]
+        best: _OpenRow | None = None
+        best_near = best_top = 0.0
+        for candidate in open_rows:
+            if candidate.top > centre or y >= candidate.baseline:
+                continue
+            heights = candidate.heights
+            if not low <= h / max(1, heights[len(heights) // 2]) <= high:
+                continue
+            near = -max(0.0, x - candidate.right, candidate.left - x - w)
+            if best is None or near > best_near or (near == best_near and candidate.top > best_top):
+                best, best_near, best_top = candidate, near, candidate.top
+        if best is not None:
+            rows[best.index].append(index)
             # Sorted by centre, the band only grows down (descenders), by the middle half of
             # each glyph, so that one tall glyph does not chain the next row in.
-            row.bottom = max(row.bottom, y + 0.8 * h + 1)
-            row.left, row.right = min(row.left, x), max(row.right, x + w)
-            insort(row.heights, h)
+            best.bottom = max(best.bottom, y + 0.8 * h + 1)
+            best.left, best.right = min(best.left, x), max(best.right, x + w)
+            insort(best.heights, h)
             continue
         rows.append([index])
         # Wide enough that a word of x-height letters ("vance") joins one with ascenders.
@@ -91,16 +87,18 @@ def glyph_rows(glyphs: np.ndarray) -> list[np.ndarray]:
 def _place_dots(glyphs: np.ndarray, dots: np.ndarray, rows: list[list[int]]) -> None:
     """Each dot joins the row whose glyphs span its centre (across, its nearest), else makes a
     row of its own (a lone dot is dropped as no line later)."""
-    spans = [
-        (
-            int(glyphs[indices, 1].min()),
-            int((glyphs[indices, 1] + glyphs[indices, 3]).max()),
-            int(glyphs[indices, 0].min()),
-            int((glyphs[indices, 0] + glyphs[indices, 2]).max()),
-        )
-        for indices in rows
-    ]
     boxes: list[list[int]] = glyphs.tolist()
+    spans = []
+    for indices in rows:
+        members = [boxes[index] for index in indices]
+        spans.append(
+            (
+                min(box[1] for box in members),
+                max(box[1] + box[3] for box in members),
+                min(box[0] for box in members),
+                max(box[0] + box[2] for box in members),
+            )
+        )
     for index in dots.tolist():
         x, y, w, h = boxes[index]
         centre = y + h / 2

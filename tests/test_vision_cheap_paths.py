@@ -1,0 +1,98 @@
+"""The cheaper paths of a classification keep their meaning: exact halvings for statistics,
+the blank test's integer arithmetic, the picture area found without a fractional resize, and a
+button whose label detection split into pieces."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from harness.vision import blank
+from harness.vision.page import Page
+from harness.vision.picture_area import find_picture_area
+from harness.vision.signature import area_resize, halved_to
+from harness.vision.structure import _holds_a_label
+from harness.vision.text_lines import TextLine
+
+
+@pytest.mark.parametrize("shape", [(1080, 1920), (1241, 1926), (535, 947), (301, 640), (7, 9)])
+def test_halved_to_stops_between_half_and_all_of_the_width(shape: tuple[int, int]) -> None:
+    image = np.random.default_rng(1).integers(0, 256, (*shape, 3), dtype=np.uint8)
+    small = halved_to(image, 320)
+    assert small.shape[1] <= 320 or small.shape[1] == shape[1]
+    assert small.shape[1] > 160 or shape[1] <= 320
+    # Exact 2 x 2 averages: the first pixel is the mean of the first 2^k x 2^k block.
+    factor = shape[1] // small.shape[1] if small.shape[1] != shape[1] else 1
+    block = image[:factor, :factor].reshape(-1, 3).mean(axis=0)
+    assert np.abs(small[0, 0].astype(float) - block).max() <= 1.0
+
+
+def test_area_resize_keeps_the_far_edge() -> None:
+    """``area_resize`` maps every pixel (positions measured from the far edge stay true); only
+    ``halved_to`` may drop an odd last row or column."""
+    image = np.zeros((1018, 1762), np.uint8)
+    image[-8:] = 255  # a band along the bottom edge
+    small = area_resize(image, (440, 254))
+    assert small.shape == (254, 440)
+    assert small[-1].mean() > 100
+
+
+def _content_mask_in_floats(thumb: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """The blank test's content mask as first written (float arithmetic), to compare with."""
+    pixels = thumb.reshape(thumb.shape[0], thumb.shape[1], -1)
+    return np.abs(pixels - background).max(axis=2) > blank.BLANK_TOLERANCE
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_blank_tests_integer_mask_is_the_float_one(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    channels = 3 if seed % 4 else 1
+    base = rng.integers(0, 256, channels)
+    thumb = np.clip(base + rng.normal(0, 12, (72, 128, channels)), 0, 255).astype(np.int16)
+    if channels == 1:
+        thumb = thumb[..., 0]
+    background = blank._dominant_colour(thumb)
+    if seed % 2:
+        background = background + 0.5  # a median of an even count ends in .5
+    dark = bool(float(background.max()) < blank.DARK_LEVEL)
+    got = blank._content_mask(thumb, background, dark)
+    if dark:
+        expected = thumb.reshape(72, 128, -1).max(axis=2) >= blank.DARK_LEVEL
+    else:
+        expected = _content_mask_in_floats(thumb, background)
+    assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize(("top", "left"), [(0, 0), (27, 0), (0, 64), (13, 21)])
+def test_the_picture_area_of_a_reduced_frame_finds_its_bars(top: int, left: int) -> None:
+    frame = np.zeros((540, 960, 3), np.uint8)
+    frame[top : 540 - top, left : 960 - left] = (117, 66, 0)
+    x, y, w, h = find_picture_area(frame)
+    assert abs(x - left) <= 1 and abs(y - top) <= 1
+    assert abs(w - (960 - 2 * left)) <= 2 and abs(h - (540 - 2 * top)) <= 2
+    # A full-size frame is halved first: the same bars, in its own pixels.
+    big = cv2.resize(frame, (1920, 1080), interpolation=cv2.INTER_NEAREST)
+    bx, by, bw, bh = find_picture_area(big)
+    assert abs(bx - 2 * left) <= 2 and abs(by - 2 * top) <= 2
+    assert abs(bw - 2 * (960 - 2 * left)) <= 4 and abs(bh - 2 * (540 - 2 * top)) <= 4
+
+
+def _button_page(pieces: list[tuple[int, int, int, int]]) -> tuple[Page, tuple[int, ...]]:
+    image = np.full((300, 600, 3), (117, 66, 0), np.uint8)  # the OOBE blue
+    box = (300, 200, 220, 60)
+    cv2.rectangle(image, (300, 200), (519, 259), (215, 120, 0), -1)  # the accent fill
+    cv2.rectangle(image, (300, 200), (519, 259), (255, 255, 255), 2)  # its border
+    lines = [TextLine(piece, 18.0, 4, "light") for piece in pieces]
+    return Page(image, (0, 0, 600, 300), lines, reader=None), box  # type: ignore[arg-type]
+
+
+def test_a_button_whose_label_was_detected_in_pieces_holds_a_label() -> None:
+    """ "Set up PIN" split at its word gap is still one row of text inside the button."""
+    page, box = _button_page([(340, 220, 40, 22), (400, 221, 80, 21)])
+    assert _holds_a_label(page, box)
+
+
+def test_a_box_around_two_rows_of_text_is_no_button() -> None:
+    page, box = _button_page([(340, 205, 120, 18), (340, 233, 120, 18)])
+    assert not _holds_a_label(page, box)
