@@ -1,6 +1,6 @@
 """The cheaper paths of a classification keep their meaning: exact halvings for statistics,
-the blank test's integer arithmetic, the picture area found without a fractional resize, and a
-button whose label detection split into pieces."""
+the blank test's integer arithmetic, the picture area found without a fractional resize, a
+button whose label detection split into pieces, and the pieces of a labelled value."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from harness.vision import blank
+from harness.vision.labelled_values import read_values
+from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
 from harness.vision.picture_area import find_picture_area
 from harness.vision.signature import area_resize, halved_to
@@ -96,3 +98,42 @@ def test_a_button_whose_label_was_detected_in_pieces_holds_a_label() -> None:
 def test_a_box_around_two_rows_of_text_is_no_button() -> None:
     page, box = _button_page([(340, 205, 120, 18), (340, 233, 120, 18)])
     assert not _holds_a_label(page, box)
+
+
+def _read(text: str, box: tuple[int, int, int, int], confidence: float = 0.95) -> ReadLine:
+    return ReadLine(TextLine(box, box[3] * 0.7, max(1, len(text) // 2), "light"), text, confidence)
+
+
+VALUE_LABELS = {"organization": ("Organization:",), "profile": ("Deployment profile:",)}
+
+
+def test_a_sliver_under_a_value_is_not_a_piece_of_it() -> None:
+    """JPEG ringing or an annotation's top edge under "Contoso Ltd" lies on the label's row by
+    overlap, but it neither follows the value like a word nor has its height."""
+    reads = [
+        _read("Organization:", (230, 194, 113, 21)),
+        _read("Contoso Ltd", (685, 194, 107, 17)),
+        _read("eee SS", (707, 210, 41, 6), confidence=0.26),
+    ]
+    assert read_values(reads, VALUE_LABELS)["organization"].text == "Contoso Ltd"
+
+
+def test_a_value_detected_in_pieces_is_still_joined() -> None:
+    reads = [
+        _read("Organization:", (230, 194, 113, 21)),
+        _read("Contoso", (685, 194, 66, 17)),
+        _read("Ltd", (760, 194, 30, 17)),
+    ]
+    assert read_values(reads, VALUE_LABELS)["organization"].text == "Contoso Ltd"
+
+
+def test_of_reads_stacked_over_a_value_the_surest_is_the_value() -> None:
+    """A red box drawn around a value is detected as lines of its own, over and under it, and
+    read as debris; sorted across, such a line may even come before the value."""
+    reads = [
+        _read("Deployment profile:", (108, 218, 171, 20)),
+        _read("AP-PIOIIE-AOSK", (504, 226, 152, 23), confidence=0.0),
+        _read("AP-Profile-Kiosk", (510, 218, 150, 16), confidence=0.89),
+        _read("afila.K ic", (576, 205, 51, 24), confidence=0.22),
+    ]
+    assert read_values(reads, VALUE_LABELS)["profile"].text == "AP-Profile-Kiosk"

@@ -24,6 +24,9 @@ _LABEL_GAP = 1.0
 _PIECE_GAP = 2.0
 """Pieces of one value are at most this many line heights apart (a word space, widened where
 blur or a comma hides a glyph); a column gap is far wider."""
+_PIECE_HEIGHT = (0.5, 2.0)
+"""A value's next piece is this share of the previous piece's height (a word without ascenders,
+one with descenders); a sliver of JPEG ringing or an annotation's edge is far lower."""
 
 
 @dataclass(frozen=True)
@@ -161,14 +164,35 @@ def _beside(label: ReadLine, others: Sequence[ReadLine]) -> list[ReadLine]:
         ),
         key=lambda other: other.box[0],
     )
+    # Of reads stacked over one another (an annotation drawn around a value, JPEG ringing under
+    # it, detected as lines of their own), the surest is the value.
+    row = [
+        other
+        for other in row
+        if not any(
+            rival.confidence > other.confidence and _column_overlap(rival.box, other.box) > 0.5
+            for rival in row
+        )
+    ]
     pieces: list[ReadLine] = []
     for other in row:
         if pieces:
             previous = pieces[-1].box
+            if not _follows(previous, other.box):
+                continue  # debris under or over the value (JPEG ringing, an annotation's edge)
             if other.box[0] - (previous[0] + previous[2]) > _PIECE_GAP * previous[3]:
                 break
         pieces.append(other)
     return pieces
+
+
+def _follows(previous: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> bool:
+    """``other`` continues ``previous`` like the next word: about its height, and starting
+    past its middle (not lying under or over it)."""
+    return (
+        _PIECE_HEIGHT[0] <= other[3] / max(1, previous[3]) <= _PIECE_HEIGHT[1]
+        and other[0] >= previous[0] + previous[2] / 2
+    )
 
 
 def _under(
