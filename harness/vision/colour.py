@@ -15,7 +15,7 @@ from harness.vision.definition_model import ColourRule
 from harness.vision.signature import halved_to
 from harness.vision.text_lines import Box
 
-_WORK_WIDTH = 640
+_WORK_WIDTH = 320
 
 # OpenCV HSV: H 0-179. Green results (RGB 0,117,51) have H about 73; red (107,17,16) H about 0.
 GREEN = ColourRule(name="green", hsv_min=(45, 110, 45), hsv_max=(95, 255, 255))
