@@ -25,8 +25,7 @@ _PIECE_GAP = 2.0
 """Pieces of one value are at most this many line heights apart (a word space, widened where
 blur or a comma hides a glyph); a column gap is far wider."""
 _PIECE_HEIGHT = (0.5, 2.0)
-"""A value's next piece is this share of the previous piece's height (a word without ascenders,
-one with descenders); a sliver of JPEG ringing or an annotation's edge is far lower."""
+"""A value's next piece is this share of the previous one's height (not a sliver of ringing)."""
 
 
 @dataclass(frozen=True)
@@ -187,8 +186,7 @@ def _beside(label: ReadLine, others: Sequence[ReadLine]) -> list[ReadLine]:
 
 
 def _follows(previous: tuple[int, int, int, int], other: tuple[int, int, int, int]) -> bool:
-    """``other`` continues ``previous`` like the next word: about its height, and starting
-    past its middle (not lying under or over it)."""
+    """``other`` continues ``previous`` like a word: about its height, past its middle."""
     return (
         _PIECE_HEIGHT[0] <= other[3] / max(1, previous[3]) <= _PIECE_HEIGHT[1]
         and other[0] >= previous[0] + previous[2] / 2

@@ -47,8 +47,6 @@ def find_picture_area(image_bgr: np.ndarray) -> Box:
 
 def _border_mask(image_bgr: np.ndarray) -> np.ndarray:
     """255 where a pixel is dark and nearly grey (bar or bezel), else 0."""
-    if image_bgr.ndim == 2:
-        return cv2.compare(image_bgr, _BORDER_MAX_VALUE, cv2.CMP_LE)
     blue, green, red = cv2.split(image_bgr)  # cv2's per-channel max/min: numpy's axis=2 is slow
     high = cv2.max(cv2.max(blue, green), red)
     low = cv2.min(cv2.min(blue, green), red)
