@@ -145,7 +145,12 @@ def detect_lines_reduced(
             if polarity == "light"
             else cv2.subtract(background, grey)
         )
-        mask = ((strokes >= _MIN_CONTRAST) & (differs >= _MIN_CONTRAST // 2)).astype(np.uint8)
+        # strokes >= _MIN_CONTRAST and differs >= half of it, as 0/1 (OpenCV: a third of
+        # numpy's time for the same mask).
+        mask = cv2.bitwise_and(
+            cv2.threshold(strokes, _MIN_CONTRAST - 1, 1, cv2.THRESH_BINARY)[1],
+            cv2.threshold(differs, _MIN_CONTRAST // 2 - 1, 1, cv2.THRESH_BINARY)[1],
+        )
         glyphs = _glyph_boxes(mask, small.shape[0])
         if exclude is not None:
             glyphs = _outside(glyphs, exclude, scale, (ax, ay))
@@ -190,10 +195,7 @@ def _glyph_boxes(mask: np.ndarray, picture_lines: int) -> np.ndarray:
     contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return np.zeros((0, 4), np.int32)
-    outer = hierarchy[0][:, 3] < 0
-    boxes = np.array(
-        [cv2.boundingRect(c) for c, keep in zip(contours, outer, strict=True) if keep], np.int32
-    ).reshape(-1, 4)
+    boxes = _bounding_boxes([contours[i] for i in np.flatnonzero(hierarchy[0][:, 3] < 0)])
     x, y, w, h = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
     integral = cv2.integral(mask)
     areas = integral[y + h, x + w] - integral[y, x + w] - integral[y + h, x] + integral[y, x]
@@ -205,6 +207,19 @@ def _glyph_boxes(mask: np.ndarray, picture_lines: int) -> np.ndarray:
         & (areas <= 0.95 * w * h + 4)  # solid blocks (QR modules, icons' fills)
     )
     return boxes[keep]
+
+
+def _bounding_boxes(contours: list[np.ndarray]) -> np.ndarray:
+    """``cv2.boundingRect`` of every contour, in one pass over all their points: a frame has
+    hundreds of contours, and a call per contour cost a third of the box step."""
+    if not contours:
+        return np.zeros((0, 4), np.int32)
+    lengths = np.fromiter((len(contour) for contour in contours), np.int64, len(contours))
+    points = np.concatenate(contours).reshape(-1, 2)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    low = np.minimum.reduceat(points, starts)
+    high = np.maximum.reduceat(points, starts)
+    return np.column_stack((low, high - low + 1)).astype(np.int32)
 
 
 def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
