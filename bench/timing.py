@@ -12,14 +12,7 @@ def median_ms(call: Callable[[Any], object], inputs: Sequence[Any], repeat: int)
     """Call ``call(item)`` for every input, ``repeat`` times round, after one warm-up call;
     the median of all timings. The median, not the mean: other processes share the CPU and their
     bursts would skew a mean."""
-    call(inputs[0])
-    timings = []
-    for _ in range(repeat):
-        for item in inputs:
-            start = time.perf_counter()
-            call(item)
-            timings.append((time.perf_counter() - start) * 1000.0)
-    return statistics.median(timings)
+    return paired_median_ms([call], inputs, [repeat])[0]
 
 
 def paired_median_ms(
