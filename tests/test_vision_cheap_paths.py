@@ -8,7 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
-from harness.vision import blank
+from harness.sim.render.bgr import render_bgr
+from harness.sim.render.examples import example_view
+from harness.vision import Vision, blank
 from harness.vision.labelled_values import read_values
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
@@ -137,3 +139,14 @@ def test_of_reads_stacked_over_a_value_the_surest_is_the_value() -> None:
         _read("afila.K ic", (576, 205, 51, 24), confidence=0.22),
     ]
     assert read_values(reads, VALUE_LABELS)["profile"].text == "AP-Profile-Kiosk"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+def test_a_frame_redrawn_in_the_same_buffer_is_classified_again(size: tuple[int, int]) -> None:
+    """The reuse of the last classification is keyed on the buffer and a sparse checksum: a
+    grabber that draws the next frame into the same array must not get the last answer."""
+    vision = Vision()
+    frame = render_bgr(example_view("esp", 10), size)
+    assert vision.classify(frame).state.value == "esp"
+    np.copyto(frame, render_bgr(example_view("success", 10, "success"), size))
+    assert vision.classify(frame).state.value == "success"

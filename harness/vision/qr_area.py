@@ -43,9 +43,12 @@ def page_qr_area(page: Page) -> Box | None:
     return result if isinstance(result, tuple) else None
 
 
-def qr_area_of(small_bgr: np.ndarray, scale: float) -> Box | None:
-    """The QR code's square in frame pixels, from a copy of the frame reduced by ``scale``."""
-    grey = cv2.cvtColor(small_bgr, cv2.COLOR_BGR2GRAY)
+def qr_area_of(
+    small_bgr: np.ndarray, scale: float, small_grey: np.ndarray | None = None
+) -> Box | None:
+    """The QR code's square in frame pixels, from a copy of the frame reduced by ``scale``
+    (and that copy in grey, when made already)."""
+    grey = cv2.cvtColor(small_bgr, cv2.COLOR_BGR2GRAY) if small_grey is None else small_grey
     square = qr_square(finder_patterns(grey))
     if square is None:
         return None

@@ -107,12 +107,17 @@ def reduce(image_bgr: np.ndarray, scale: float) -> np.ndarray:
 
 
 def detect_lines_reduced(
-    small_bgr: np.ndarray, scale: float, area: Box | None, exclude: Box | None = None
+    small_bgr: np.ndarray,
+    scale: float,
+    area: Box | None,
+    exclude: Box | None = None,
+    small_grey: np.ndarray | None = None,
 ) -> list[TextLine]:
     """``detect_lines`` on a frame already reduced by ``scale`` (shared with the other steps
     that work on a small copy); ``area``, ``exclude`` and the lines are in full-frame pixels.
     Nothing inside ``exclude`` (a QR code's square) is text: its modules would otherwise form
-    rows beside the text and cut the text's rows short."""
+    rows beside the text and cut the text's rows short. ``small_grey`` is the small copy in
+    grey, when another step has made it already."""
     ax, ay, aw, ah = (
         area
         if area is not None
@@ -129,9 +134,14 @@ def detect_lines_reduced(
     if extra < 0.95:
         small = reduce(small, extra)
         scale *= extra
+        small_grey = None
         x0, y0 = round(x0 * extra), round(y0 * extra)
     ax, ay = round(x0 / scale), round(y0 / scale)
-    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    grey = (
+        cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        if small_grey is None
+        else small_grey[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]]
+    )
     background = _background(grey)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (_KERNEL, _KERNEL))
     lines: list[TextLine] = []
@@ -243,13 +253,14 @@ def _group(glyphs: np.ndarray) -> list[tuple[Box, float, int, float]]:
                 small = h < 0.45 * line_h and 0.45 <= following / line_h <= 2.2
                 # A jump in size splits a line (an icon beside its text is no glyph of it).
                 jump = not small and not 0.45 <= h / line_h <= 2.2
-                if gap > _GAP_FACTOR * max(line_h, h) or jump:
+                if gap > _GAP_FACTOR * (line_h if line_h > h else h) or jump:
                     _emit(segment, heights, found)
                     segment, heights, right, small = [], [], 0, False
             segment.append(glyph)
             if not small:
                 insort(heights, h)
-            right = max(right, x + w)
+            if x + w > right:  # not max(): this loop runs for every glyph
+                right = x + w
         _emit(segment, heights, found)
     return found
 
