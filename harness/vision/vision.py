@@ -120,7 +120,7 @@ class Vision:
         blank = _blank(small, small_area)
         qr_area, lines = None, []
         if blank is None:
-            grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)  # for both
+            grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)  # the QR square and lines share it
             qr_area = qr_area_of(small, scale, grey)
             lines = detect_lines_reduced(small, scale, area, qr_area, grey)
         page = Page(image, area, lines, self._reader, small=small, scale=scale)
