@@ -175,6 +175,32 @@ class TestDecodeQr:
         assert decoded.text == REAL_PAYLOAD
         assert decoded.decoder == "zbar"
 
+    def test_a_located_square_is_read_first_and_only_it(self, monkeypatch):
+        from harness.vision import qr
+
+        scanned: list[tuple[int, int]] = []
+        zbar = qr.DECODERS["zbar"]
+
+        def counting_zbar(image):
+            scanned.append(image.shape[:2])
+            return zbar(image)
+
+        monkeypatch.setitem(qr.DECODERS, "zbar", counting_zbar)
+        frame, box = screen_with_qr((1920, 1080), REAL_PAYLOAD, 4)
+        decoded = find_qr(jpeg(frame), located=box)
+        assert decoded is not None and decoded.text == REAL_PAYLOAD
+        assert decoded.decoder == "zbar+located"
+        assert len(scanned) == 1 and scanned[0][0] * scanned[0][1] < 1920 * 1080 / 4
+        x, y, w, h = decoded.box  # in frame pixels, inside the square it was found in
+        assert box[0] <= x and x + w <= box[0] + box[2]
+        assert box[1] <= y and y + h <= box[1] + box[3]
+
+    def test_a_wrong_located_square_falls_back_to_the_whole_frame(self):
+        frame, _ = screen_with_qr((1920, 1080), REAL_PAYLOAD, 4)
+        decoded = find_qr(jpeg(frame), located=(40, 600, 200, 200))
+        assert decoded is not None and decoded.text == REAL_PAYLOAD
+        assert decoded.decoder == "zbar"
+
     @pytest.mark.parametrize("preset", ["jpeg50", "scaled95", "scaled105", "letterbox", "bezel"])
     @pytest.mark.parametrize("windows", [10, 11])
     def test_simulated_configuration_screen(self, preset, windows):

@@ -23,7 +23,7 @@ from harness.vision.labelled_values import clean_value, read_values, snap, whole
 from harness.vision.observation import Button, Fields, Observation, QrResult, ScreenState
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
-from harness.vision.qr_area import on_qr, page_qr_area
+from harness.vision.qr_area import on_qr, page_qr_area, page_qr_result
 from harness.vision.second_opinion import Plausible
 from harness.vision.structure import lines_in, page_button_boxes, wordlike
 from harness.vision.text_lines import Box, TextLine
@@ -53,7 +53,7 @@ class FieldReader:
         qr = None
         qr_box = None
         if state in _DETAIL_STATES and definition.qr:
-            qr = self._qr(page)
+            qr = page_qr_result(page)
             qr_box = qr.box if qr is not None and qr.raw else None
         # Pages the flow only passes through (OOBE) need their buttons, not every line read.
         reads = self._reads(page, decision, state, qr_box) if state is not ScreenState.OOBE else []
@@ -236,14 +236,6 @@ class FieldReader:
         )
         message = " ".join(lines) or None
         return Fields(error_codes=codes, error_text=error_text, category=category, message=message)
-
-    def _qr(self, page: Page) -> QrResult | None:
-        if "qr" not in page.extras:
-            from harness.vision.qr import decode_qr
-
-            page.extras["qr"] = decode_qr(page.image)
-        result = page.extras["qr"]
-        return result if isinstance(result, QrResult) else None
 
 
 def _split_rows(page: Page, reads: list[ReadLine]) -> list[list[TextLine]]:

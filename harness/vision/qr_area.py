@@ -11,7 +11,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from harness.vision.observation import QrResult
 from harness.vision.page import Page
+from harness.vision.qr import decode_qr
 from harness.vision.qr_presence import Pattern, finder_patterns, qr_corner
 from harness.vision.text_lines import Box, TextLine
 
@@ -41,6 +43,15 @@ def page_qr_area(page: Page) -> Box | None:
         page.extras["qr_area"] = qr_area_of(small, scale)
     result = page.extras["qr_area"]
     return result if isinstance(result, tuple) else None
+
+
+def page_qr_result(page: Page) -> QrResult:
+    """The page's QR code decoded (once per page), its located square read first."""
+    if not isinstance(page.extras.get("qr"), QrResult):
+        page.extras["qr"] = decode_qr(page.image, located=page_qr_area(page))
+    result = page.extras["qr"]
+    assert isinstance(result, QrResult)
+    return result
 
 
 def qr_area_of(

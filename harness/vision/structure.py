@@ -19,7 +19,7 @@ from harness.vision.labelled_values import find_label
 from harness.vision.observation import Evidence
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page, same_row
-from harness.vision.qr_area import on_qr, page_qr_area
+from harness.vision.qr_area import on_qr, page_qr_area, page_qr_result
 from harness.vision.text_lines import TextLine, joined_box, row_overlap
 
 MAX_STRUCTURE_READS = 14
@@ -164,12 +164,8 @@ def _next_on_row(page: Page, line: TextLine) -> TextLine | None:
 
 def page_qr(page: Page) -> tuple[int, int, int, int] | None:
     """Where a QR code was decoded on the page (decoded once per page)."""
-    if "qr" not in page.extras:
-        from harness.vision.qr import decode_qr
-
-        page.extras["qr"] = decode_qr(page.image)
-    result = page.extras["qr"]
-    return getattr(result, "box", None) if getattr(result, "raw", None) else None
+    result = page_qr_result(page)
+    return result.box if result.raw else None
 
 
 def page_button_boxes(page: Page) -> list[tuple[int, int, int, int]]:
