@@ -11,6 +11,7 @@ import pytest
 from harness.sim.render.bgr import render_bgr
 from harness.sim.render.examples import example_view
 from harness.vision import Vision, blank
+from harness.vision.buttons import find_button_boxes
 from harness.vision.labelled_values import read_values
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
@@ -150,3 +151,48 @@ def test_a_frame_redrawn_in_the_same_buffer_is_classified_again(size: tuple[int,
     assert vision.classify(frame).state.value == "esp"
     np.copyto(frame, render_bgr(example_view("success", 10, "success"), size))
     assert vision.classify(frame).state.value == "success"
+
+
+@pytest.mark.parametrize("screen", ["configuration", "failure"])
+def test_buttons_found_on_the_shared_small_copy_are_the_buttons(screen: str) -> None:
+    """A picture area a few lines short of the frame (overscan) is not reduced again for the
+    button search: the shared small copy gives the same buttons, within its pixel size."""
+    frame = render_bgr(example_view(screen, 10, "failure"), (1920, 1080))
+    area = (6, 5, 1906, 1068)
+    factor = 540 / 1080
+    small = area_resize(frame, (960, 540))
+    shared = find_button_boxes(frame, area, area[3], (small, factor))
+    own = find_button_boxes(frame, area, area[3])
+    assert len(shared) >= 2 and len(shared) == len(own)
+    for mine, theirs in zip(sorted(shared), sorted(own), strict=True):
+        assert max(abs(a - b) for a, b in zip(mine, theirs, strict=True)) <= 4, (mine, theirs)
+
+
+def test_a_small_copy_far_from_the_working_scale_is_not_used() -> None:
+    frame = render_bgr(example_view("configuration", 10), (1920, 1080))
+    area = (400, 200, 960, 600)  # a picture well inside its frame: it wants 540 / 600 lines
+    small = area_resize(frame, (960, 540))
+    wrong = np.zeros_like(small)  # were it used, no button would be found
+    assert find_button_boxes(frame, area, area[3], (wrong, 0.5)) == find_button_boxes(
+        frame, area, area[3]
+    )
+
+
+def test_a_line_glanced_as_a_label_keeps_its_glance_and_a_value_does_not() -> None:
+    from harness.vision.field_reader import _glanced_fixed_text
+    from harness.vision.ocr import GLANCE_PX
+
+    label = TextLine((230, 194, 113, 21), 15.0, 12, "light")
+    inline = TextLine((230, 240, 220, 21), 15.0, 19, "light")
+    unread = TextLine((230, 290, 113, 21), 15.0, 12, "light")
+    page = Page(np.zeros((400, 600, 3), np.uint8), (0, 0, 600, 400), [label, inline, unread], None)  # type: ignore[arg-type]
+    page.glances[0] = ReadLine(label, "Organization :", 0.9, GLANCE_PX)
+    near = TextLine((230, 340, 113, 21), 15.0, 12, "light")
+    page.lines.append(near)
+    page.glances[3] = ReadLine(near, "Deployment prof:", 0.9, GLANCE_PX)
+    page.glances[1] = ReadLine(inline, "Organization: Contoso", 0.9, GLANCE_PX)
+    fixed = ["Organization:", "Deployment profile:"]
+    assert _glanced_fixed_text(page, label, fixed) is page.glances[0]
+    assert _glanced_fixed_text(page, inline, fixed) is None  # holds a value: read at full size
+    assert _glanced_fixed_text(page, unread, fixed) is None  # never glanced
+    assert _glanced_fixed_text(page, near, fixed) is None  # its tail would pass for a value

@@ -18,7 +18,7 @@ from harness.vision.definitions import DefinitionSet
 from harness.vision.elapsed import parse_elapsed, reads_as_elapsed
 from harness.vision.error_codes import categorise, extract_codes
 from harness.vision.esp_reader import read_esp
-from harness.vision.fuzzy import similarity
+from harness.vision.fuzzy import compact, similarity
 from harness.vision.labelled_values import clean_value, read_values, snap, whole_text
 from harness.vision.observation import Button, Fields, Observation, QrResult, ScreenState
 from harness.vision.ocr import ReadLine
@@ -35,6 +35,11 @@ _MESSAGE_WORDS = 5
 _SECOND_LOOK_STATES = (ScreenState.ESP, ScreenState.DIAGNOSTICS, ScreenState.SOMETHING_WENT_WRONG)
 _LINK_CONFIDENCE = 0.6
 """A text link is a line reading a button label, read with confidence (not OCR of a shadow)."""
+_GLANCE_KINDS = (*FIELD_LABELS, "tiles", "esp_phases")
+"""Fixed texts a glance may stand for: a line that classification glanced and read as exactly
+one of these (case, spaces and stray marks aside) is not read again larger, about 15 ms a line
+at 1080p here. Only exactly: a near miss ("Deployment prof:") is a label whose tail would be
+taken for its value."""
 
 
 class FieldReader:
@@ -56,7 +61,11 @@ class FieldReader:
             qr = page_qr_result(page)
             qr_box = qr.box if qr is not None and qr.raw else None
         # Pages the flow only passes through (OOBE) need their buttons, not every line read.
-        reads = self._reads(page, decision, state, qr_box) if state is not ScreenState.OOBE else []
+        reads = (
+            self._reads(page, decision, state, qr_box, labels)
+            if state is not ScreenState.OOBE
+            else []
+        )
         buttons = self._buttons(page, reads, labels)
         if state in _DETAIL_STATES:
             fields = self._details(page, reads, labels, state, buttons)
@@ -83,10 +92,16 @@ class FieldReader:
         return text or decision.title
 
     def _reads(
-        self, page: Page, decision: Decision, state: ScreenState, qr_box: Box | None
+        self,
+        page: Page,
+        decision: Decision,
+        state: ScreenState,
+        qr_box: Box | None,
+        labels: Labels,
     ) -> list[ReadLine]:
         """Every line that looks like words, except the title and what lies on the QR code (its
-        modules are not text)."""
+        modules are not text). A line glanced as a label, a tile or a phase name keeps its glance:
+        it is a fixed text, matched fuzzily; values are read at full size."""
         titles = [line.box for line in decision.title_lines]
         qr_area = page_qr_area(page) if decision.definition and decision.definition.qr else None
         lines = [
@@ -98,7 +113,8 @@ class FieldReader:
             and not on_qr(line, qr_area)
             and wordlike(line)
         ]
-        reads = page.read_all(lines)
+        fixed = [text for kind in _GLANCE_KINDS for text in labels.get(kind, ())]
+        reads = [_glanced_fixed_text(page, line, fixed) or page.read(line) for line in lines]
         if state in _SECOND_LOOK_STATES:
             # Statuses and codes are read where they are, not as labelled values: a doubtful
             # read of one gets its second look here.
@@ -236,6 +252,14 @@ class FieldReader:
         )
         message = " ".join(lines) or None
         return Fields(error_codes=codes, error_text=error_text, category=category, message=message)
+
+
+def _glanced_fixed_text(page: Page, line: TextLine, fixed: list[str]) -> ReadLine | None:
+    glance = page.glanced(line)
+    if glance is None or not glance.text:
+        return None
+    read = compact(glance.text)
+    return glance if any(read == compact(text) for text in fixed) else None
 
 
 def _split_rows(page: Page, reads: list[ReadLine]) -> list[list[TextLine]]:

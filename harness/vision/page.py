@@ -69,6 +69,11 @@ class Page:
             self.glances[key] = read()
         return self.glances[key]
 
+    def glanced(self, line: TextLine) -> ReadLine | None:
+        """The glance classification made of one of the page's lines, if it made one."""
+        key = self._key(line)
+        return self.glances.get(key) if isinstance(key, int) else None
+
     def _key(self, line: TextLine) -> int | str:
         """The page's index of ``line``, or for a line made here (a row of pieces) its box: an
         ``id()`` would be reused once the line is freed, and hand out another line's read."""

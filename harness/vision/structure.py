@@ -171,7 +171,8 @@ def page_qr(page: Page) -> tuple[int, int, int, int] | None:
 def page_button_boxes(page: Page) -> list[tuple[int, int, int, int]]:
     """Button-shaped rectangles anywhere in the picture, each holding one text line."""
     if "button_boxes" not in page.extras:
-        boxes = button_shapes.find_button_boxes(page.image, page.area, page.area[3])
+        reduced = (page.small, page.scale) if page.small is not None else None
+        boxes = button_shapes.find_button_boxes(page.image, page.area, page.area[3], reduced)
         page.extras["button_boxes"] = [box for box in boxes if _holds_a_label(page, box)]
     result: list[tuple[int, int, int, int]] = page.extras["button_boxes"]  # type: ignore[assignment]
     return result
