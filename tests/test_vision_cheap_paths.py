@@ -170,29 +170,32 @@ def test_buttons_found_on_the_shared_small_copy_are_the_buttons(screen: str) -> 
 
 def test_a_small_copy_far_from_the_working_scale_is_not_used() -> None:
     frame = render_bgr(example_view("configuration", 10), (1920, 1080))
-    area = (400, 200, 960, 600)  # a picture well inside its frame: it wants 540 / 600 lines
+    area = (900, 400, 1020, 680)  # a picture inside its frame, with the buttons: 540 / 680 lines
     small = area_resize(frame, (960, 540))
     wrong = np.zeros_like(small)  # were it used, no button would be found
-    assert find_button_boxes(frame, area, area[3], (wrong, 0.5)) == find_button_boxes(
-        frame, area, area[3]
-    )
+    own = find_button_boxes(frame, area, area[3])
+    assert len(own) >= 2
+    assert find_button_boxes(frame, area, area[3], (wrong, 0.5)) == own
 
 
 def test_a_line_glanced_as_a_label_keeps_its_glance_and_a_value_does_not() -> None:
     from harness.vision.field_reader import _glanced_fixed_text
     from harness.vision.ocr import GLANCE_PX
 
-    label = TextLine((230, 194, 113, 21), 15.0, 12, "light")
-    inline = TextLine((230, 240, 220, 21), 15.0, 19, "light")
-    unread = TextLine((230, 290, 113, 21), 15.0, 12, "light")
-    page = Page(np.zeros((400, 600, 3), np.uint8), (0, 0, 600, 400), [label, inline, unread], None)  # type: ignore[arg-type]
-    page.glances[0] = ReadLine(label, "Organization :", 0.9, GLANCE_PX)
-    near = TextLine((230, 340, 113, 21), 15.0, 12, "light")
-    page.lines.append(near)
-    page.glances[3] = ReadLine(near, "Deployment prof:", 0.9, GLANCE_PX)
-    page.glances[1] = ReadLine(inline, "Organization: Contoso", 0.9, GLANCE_PX)
+    glanced = {
+        "label": "Organization :",
+        "inline": "Organization: Contoso",  # holds a value: read at full size
+        "near miss": "Deployment prof:",  # its tail would pass for a value
+    }
+    lines = {
+        name: TextLine((230, 40 + 50 * row, 200, 21), 15.0, 12, "light")
+        for row, name in enumerate([*glanced, "unread"])
+    }
+    image = np.zeros((400, 600, 3), np.uint8)
+    page = Page(image, (0, 0, 600, 400), list(lines.values()), None)  # type: ignore[arg-type]
+    for index, (name, text) in enumerate(glanced.items()):
+        page.glances[index] = ReadLine(lines[name], text, 0.9, GLANCE_PX)
     fixed = ["Organization:", "Deployment profile:"]
-    assert _glanced_fixed_text(page, label, fixed) is page.glances[0]
-    assert _glanced_fixed_text(page, inline, fixed) is None  # holds a value: read at full size
-    assert _glanced_fixed_text(page, unread, fixed) is None  # never glanced
-    assert _glanced_fixed_text(page, near, fixed) is None  # its tail would pass for a value
+    kept = {name: _glanced_fixed_text(page, line, fixed) for name, line in lines.items()}
+    assert kept["label"] is page.glances[0]
+    assert kept == {"label": page.glances[0], "inline": None, "near miss": None, "unread": None}
