@@ -11,13 +11,13 @@ import pytest
 from harness.sim.render.bgr import render_bgr
 from harness.sim.render.examples import example_view
 from harness.vision import Vision, blank
+from harness.vision.button_boxes import _holds_a_label, label_lines
 from harness.vision.buttons import find_button_boxes
 from harness.vision.labelled_values import read_values
 from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
 from harness.vision.picture_area import find_picture_area
 from harness.vision.signature import area_resize, halved_to
-from harness.vision.structure import _holds_a_label
 from harness.vision.text_lines import TextLine
 
 
@@ -88,6 +88,9 @@ def _button_page(pieces: list[tuple[int, int, int, int]]) -> tuple[Page, tuple[i
     box = (300, 200, 220, 60)
     cv2.rectangle(image, (300, 200), (519, 259), (215, 120, 0), -1)  # the accent fill
     cv2.rectangle(image, (300, 200), (519, 259), (255, 255, 255), 2)  # its border
+    for x, y, w, h in pieces:  # the label's strokes: white bars with gaps, as letters are
+        for left in range(x, x + w - 3, 8):
+            cv2.rectangle(image, (left, y + 2), (left + 3, y + h - 3), (255, 255, 255), -1)
     lines = [TextLine(piece, 18.0, 4, "light") for piece in pieces]
     return Page(image, (0, 0, 600, 300), lines, reader=None), box  # type: ignore[arg-type]
 
@@ -101,6 +104,25 @@ def test_a_button_whose_label_was_detected_in_pieces_holds_a_label() -> None:
 def test_a_box_around_two_rows_of_text_is_no_button() -> None:
     page, box = _button_page([(340, 205, 120, 18), (340, 233, 120, 18)])
     assert not _holds_a_label(page, box)
+
+
+def test_the_fill_around_a_light_label_is_no_dark_line_of_it() -> None:
+    """A small blue button on a light page: detection sees the fill around "Next" as dark text
+    (above and below its letters). Those "lines" are no label; the letters are."""
+    image = np.full((300, 600, 3), 250, np.uint8)
+    box = (300, 200, 160, 64)
+    cv2.rectangle(image, (300, 200), (459, 263), (190, 100, 40), -1)
+    for left in range(350, 400, 8):  # the light letters
+        cv2.rectangle(image, (left, 224), (left + 3, 240), (245, 245, 245), -1)
+    letters = TextLine((350, 222, 52, 20), 16.0, 4, "light")
+    above = TextLine((350, 205, 52, 20), 20.0, 1, "dark")  # fill only: nothing darker in it
+    below = TextLine((350, 232, 52, 20), 20.0, 1, "dark")
+    page = Page(image, (0, 0, 600, 300), [above, letters, below], reader=None)  # type: ignore[arg-type]
+    assert label_lines(page, box) == [letters]
+    assert _holds_a_label(page, box)
+    # Without the rule the two fill "lines" would be two rows: no button.
+    page_without_letters = Page(image, (0, 0, 600, 300), [above, below], reader=None)  # type: ignore[arg-type]
+    assert label_lines(page_without_letters, box) == []
 
 
 def _read(text: str, box: tuple[int, int, int, int], confidence: float = 0.95) -> ReadLine:

@@ -13,6 +13,7 @@ import pytest
 from harness.sim.render.corpus import random_frame
 from harness.vision import Vision
 from harness.vision.blank import blank_kind
+from harness.vision.button_boxes import _stands_out
 from harness.vision.elapsed import reads_as_elapsed
 from harness.vision.error_codes import extract_codes, malformed_code
 from harness.vision.esp_reader import parse_esp, read_esp
@@ -22,7 +23,6 @@ from harness.vision.ocr import ReadLine
 from harness.vision.ocr_engine import LazyEngine
 from harness.vision.page import Page
 from harness.vision.second_opinion import doubtful, preferred, respaced
-from harness.vision.structure import _stands_out
 from harness.vision.text_lines import TextLine
 from harness.vision.text_rows import glyph_rows
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from harness.vision.button_boxes import label_lines, page_button_boxes
 from harness.vision.buttons import match_label, read_buttons
 from harness.vision.classifier import Decision
 from harness.vision.definition_model import FIELD_LABELS
@@ -25,7 +26,7 @@ from harness.vision.ocr import ReadLine
 from harness.vision.page import Page
 from harness.vision.qr_area import on_qr, page_qr_area, page_qr_result
 from harness.vision.second_opinion import Plausible
-from harness.vision.structure import lines_in, page_button_boxes, wordlike
+from harness.vision.structure import wordlike
 from harness.vision.text_lines import Box, TextLine
 from harness.vision.tiles import selected_tile, tile_fills
 
@@ -128,11 +129,11 @@ class FieldReader:
         known = labels.get("buttons", ())
 
         def read_box(box: Box) -> str:
-            inside = lines_in(page, box)
+            inside = label_lines(page, box)
             text = " ".join(page.read(line).text for line in inside)
             if match_label(text, known) is None:
                 x, y, w, h = box
-                inset = max(2, h // 8)  # inside the border and the focus ring
+                inset = max(3, h // 6)  # inside the border and the focus ring
                 inner = (x + inset, y + inset, max(1, w - 2 * inset), max(1, h - 2 * inset))
                 text = page.reader.read_box(page.image, inner) or text
             return text

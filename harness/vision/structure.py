@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-
-from harness.vision import buttons as button_shapes
+from harness.vision.button_boxes import page_button_boxes
 from harness.vision.definition_model import FIELD_LABELS, Needs
 from harness.vision.fuzzy import best_substring_match, similarity
 from harness.vision.labelled_values import find_label
 from harness.vision.observation import Evidence
 from harness.vision.ocr import ReadLine
-from harness.vision.page import Page, same_row
+from harness.vision.page import Page
 from harness.vision.qr_area import on_qr, page_qr_area, page_qr_result
-from harness.vision.text_lines import TextLine, joined_box, row_overlap
+from harness.vision.text_lines import TextLine, row_overlap
 
 MAX_STRUCTURE_READS = 14
 """Lines read after the title to find tiles or labels: more than any flow screen needs."""
@@ -166,104 +164,6 @@ def page_qr(page: Page) -> tuple[int, int, int, int] | None:
     """Where a QR code was decoded on the page (decoded once per page)."""
     result = page_qr_result(page)
     return result.box if result.raw else None
-
-
-def page_button_boxes(page: Page) -> list[tuple[int, int, int, int]]:
-    """Button-shaped rectangles anywhere in the picture, each holding one text line."""
-    if "button_boxes" not in page.extras:
-        reduced = (page.small, page.scale) if page.small is not None else None
-        boxes = button_shapes.find_button_boxes(page.image, page.area, page.area[3], reduced)
-        page.extras["button_boxes"] = [box for box in boxes if _holds_a_label(page, box)]
-    result: list[tuple[int, int, int, int]] = page.extras["button_boxes"]  # type: ignore[assignment]
-    return result
-
-
-def _holds_a_label(page: Page, box: tuple[int, int, int, int]) -> bool:
-    """A button is a box around one line with room to spare: not a tile (two lines), not the
-    outline of a word (as tight as its text)."""
-    x, y, w, h = box
-    for line in page.lines:
-        lx, ly, lw, lh = line.box
-        crosses = lx < x + w and x < lx + lw and ly < y + h and y < ly + lh
-        beyond = lx < x - 0.3 * lh or lx + lw > x + w + 0.3 * lh
-        if crosses and beyond and min(ly + lh, y + h) - max(ly, y) > 0.5 * lh:
-            return False  # the box cuts through a text line: a piece of a word, not a button
-    # A "line" as large as the box is the button's own shape (a fill or a focus ring).
-    inside = [
-        line for line in lines_in(page, box) if line.box[3] < 0.77 * h or line.box[2] < 0.8 * w
-    ]
-    if not inside:
-        # White on an accent fill may not be detected as text (as light as the card around the
-        # button): the box still counts when it stands out, and is read on its own.
-        return _stands_out(page, box, None)
-    if not all(same_row(inside[0], other) for other in inside[1:]):
-        return False  # two rows of text: a tile or a card, not a button
-    # One line, or one row of pieces (detection splits a line at a wide word gap).
-    label = joined_box(line.box for line in inside)
-    lx, _ly, lw, lh = label
-    # A button has padding around its label on every side; a box hugging a word does not.
-    padded = lx >= x + 0.2 * lh and lx + lw <= x + w - 0.2 * lh and h >= 1.6 * lh
-    return padded and _stands_out(page, box, label)
-
-
-_BUTTON_CONTRAST = 24.0
-
-
-def _stands_out(
-    page: Page, box: tuple[int, int, int, int], text: tuple[int, int, int, int] | None
-) -> bool:
-    """A real button is filled in a colour of its own or drawn with a border; the rectangles that
-    noise or JPEG blocks make around a word are neither."""
-    image = page.image.astype(np.int16)
-    x, y, w, h = box
-    m = max(3, h // 6)
-    inner = image[y + m : y + h - m, x + m : x + w - m]
-    ring = np.concatenate(
-        [
-            image[max(0, y - 2 * m) : max(0, y - m), x : x + w].reshape(-1, 3),
-            image[y + h + m : y + h + 2 * m, x : x + w].reshape(-1, 3),
-        ]
-    )
-    if inner.size == 0 or ring.size == 0:
-        return False
-    keep = np.ones(inner.shape[:2], bool)
-    if text is not None:
-        tx, ty, tw, th = text
-        pad = max(2, th // 4)  # the glyphs' anti-aliased edges and JPEG ringing
-        top, left = max(0, ty - y - m - pad), max(0, tx - x - m - pad)
-        keep[top : ty - y - m + th + pad, left : tx - x - m + tw + pad] = False
-    if keep.mean() < 0.25:
-        return False  # hardly any fill to see beside the text
-    around = np.median(ring, axis=0)
-    fill = np.median(inner[keep].reshape(-1, 3), axis=0)
-    if float(np.abs(fill - around).max()) >= _BUTTON_CONTRAST:
-        return True
-    # Same fill as around it: a border must show near the top and bottom edges.
-    for edge in (y, y + h - 1):
-        # Rows off the picture are not there to see (and a negative index would wrap around).
-        rows = [
-            image[row, x + m : x + w - m]
-            for row in range(edge - 2, edge + 3)
-            if 0 <= row < image.shape[0]
-        ]
-        contrast = max(
-            (float(np.abs(np.median(row, axis=0) - around).max()) for row in rows if row.size),
-            default=0.0,
-        )
-        if contrast < 1.5 * _BUTTON_CONTRAST:
-            return False
-    return True
-
-
-def lines_in(page: Page, box: tuple[int, int, int, int]) -> list[TextLine]:
-    """The text lines whose centre lies in ``box``."""
-    x, y, w, h = box
-    inside = []
-    for line in page.lines:
-        cx, cy = line.x + line.box[2] / 2, line.centre_y
-        if x <= cx <= x + w and y <= cy <= y + h:
-            inside.append(line)
-    return inside
 
 
 def _find_control(page: Page, button_labels: Sequence[str]) -> Evidence | None:

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from harness.vision.line_cleanup import drop_contained, drop_gaps, merge_pieces
+from harness.vision.text_ground import stroke_grounds
 from harness.vision.text_rows import glyph_rows
 
 Box = tuple[int, int, int, int]
@@ -142,7 +143,7 @@ def detect_lines_reduced(
         if small_grey is None
         else small_grey[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]]
     )
-    background = _background(grey)
+    backgrounds = stroke_grounds(grey)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (_KERNEL, _KERNEL))
     lines: list[TextLine] = []
     for polarity, operation in (("light", cv2.MORPH_TOPHAT), ("dark", cv2.MORPH_BLACKHAT)):
@@ -150,6 +151,7 @@ def detect_lines_reduced(
         # A stroke must also differ from the local background in its own direction: otherwise
         # the gaps between light lines would read as dark text (and the holes of dark letters
         # as light text).
+        background = backgrounds[polarity]
         differs = (
             cv2.subtract(grey, background)
             if polarity == "light"
@@ -185,17 +187,6 @@ def _outside(glyphs: np.ndarray, box: Box, scale: float, origin: tuple[int, int]
     x, y, w, h = box
     inside = (centres_x >= x) & (centres_x <= x + w) & (centres_y >= y) & (centres_y <= y + h)
     return glyphs[~inside]
-
-
-def _background(grey: np.ndarray) -> np.ndarray:
-    """The local background level: the median of a coarse (1/8) copy, where text is a minority
-    of every neighbourhood."""
-    height, width = grey.shape
-    coarse = cv2.resize(
-        grey, (max(1, width // 8), max(1, height // 8)), interpolation=cv2.INTER_AREA
-    )
-    coarse = cv2.medianBlur(coarse, 5)
-    return cv2.resize(coarse, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
 def _glyph_boxes(mask: np.ndarray, picture_lines: int) -> np.ndarray:
