@@ -45,13 +45,18 @@ def _holds_a_label(page: Page, box: tuple[int, int, int, int]) -> bool:
     return padded and _stands_out(page, box, label)
 
 
+def button_inset(height: int) -> int:
+    """How far inside a button's box its fill is: past the border and the focus ring."""
+    return max(3, height // 6)
+
+
 def label_lines(page: Page, box: tuple[int, int, int, int]) -> list[TextLine]:
     """The text lines inside ``box`` that may be its label. A "line" as large as the box is the
     button's own shape (a fill or a focus ring). Nor is a "line" whose pixels are nowhere darker
     (a dark line) or lighter (a light one) than the box's fill: on a dark fill, the fill between
     and above light letters is what detection sees as dark text."""
     x, y, w, h = box
-    m = max(3, h // 6)
+    m = button_inset(h)
     grey = page.image[..., 1]  # green: the channel closest to grey, without a conversion
     inner = grey[y + m : y + h - m, x + m : x + w - m]
     if inner.size == 0:
@@ -84,7 +89,7 @@ def _stands_out(
     noise or JPEG blocks make around a word are neither."""
     image = page.image.astype(np.int16)
     x, y, w, h = box
-    m = max(3, h // 6)
+    m = button_inset(h)
     inner = image[y + m : y + h - m, x + m : x + w - m]
     ring = np.concatenate(
         [

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from harness.vision.button_boxes import label_lines, page_button_boxes
+from harness.vision.button_boxes import button_inset, label_lines, page_button_boxes
 from harness.vision.buttons import match_label, read_buttons
 from harness.vision.classifier import Decision
 from harness.vision.definition_model import FIELD_LABELS
@@ -133,7 +133,7 @@ class FieldReader:
             text = " ".join(page.read(line).text for line in inside)
             if match_label(text, known) is None:
                 x, y, w, h = box
-                inset = max(3, h // 6)  # inside the border and the focus ring
+                inset = button_inset(h)
                 inner = (x + inset, y + inset, max(1, w - 2 * inset), max(1, h - 2 * inset))
                 text = page.reader.read_box(page.image, inner) or text
             return text
