@@ -15,7 +15,14 @@ def page_button_boxes(page: Page) -> list[tuple[int, int, int, int]]:
     if "button_boxes" not in page.extras:
         reduced = (page.small, page.scale) if page.small is not None else None
         boxes = button_shapes.find_button_boxes(page.image, page.area, page.area[3], reduced)
-        page.extras["button_boxes"] = [box for box in boxes if _holds_a_label(page, box)]
+        labelled = [box for box in boxes if _holds_a_label(page, box)]
+        if not labelled:
+            # A red box drawn around a button crosses its outline: look again without marks.
+            boxes = button_shapes.find_button_boxes(
+                page.image, page.area, page.area[3], reduced, without_marks=True
+            )
+            labelled = [box for box in boxes if _holds_a_label(page, box)]
+        page.extras["button_boxes"] = labelled
     result: list[tuple[int, int, int, int]] = page.extras["button_boxes"]  # type: ignore[assignment]
     return result
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import cv2
 import numpy as np
 
+from harness.vision.annotation_marks import painted_out
 from harness.vision.fuzzy import normalise, similarity
 from harness.vision.observation import Button
 from harness.vision.ocr import ReadLine as OcrLine
@@ -32,11 +33,15 @@ def find_button_boxes(
     region: Box,
     picture_height: int,
     reduced: tuple[np.ndarray, float] | None = None,
+    *,
+    without_marks: bool = False,
 ) -> list[Box]:
     """Rectangles of button size in ``region`` (frame pixels), nested outlines merged.
     ``reduced`` is the frame already reduced by a factor (vision's shared small copy): used
     when it is near the working scale, since reducing by an odd factor (a picture area a few
-    lines short of 1080) takes OpenCV's slow general path, about 20 ms at 1080p here."""
+    lines short of 1080) takes OpenCV's slow general path, about 20 ms at 1080p here.
+    ``without_marks``: search with red marks drawn over the picture painted out, and find
+    nothing when there are none (the search without them has been made)."""
     x, y, w, h = region
     part = image[y : y + h, x : x + w]
     if part.size == 0:
@@ -49,6 +54,11 @@ def find_button_boxes(
         small = cv2.resize(part, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     else:
         small, factor, (x, y) = shared
+    if without_marks:
+        cleaned = painted_out(small)
+        if cleaned is None:
+            return []
+        small = cleaned
     blurred = cv2.GaussianBlur(small, (3, 3), 0)
     edges = np.zeros(small.shape[:2], np.uint8)
     for channel in cv2.split(blurred):

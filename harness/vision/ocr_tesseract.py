@@ -20,6 +20,10 @@ from harness.vision.ocr_engine import Box, Recognised
 _SINGLE_LINE = 7
 _MARGIN = 8
 """White margin around the crop: Tesseract misreads glyphs that touch the edge."""
+_NO_WORD_LISTS = {"load_system_dawg": "F", "load_freq_dawg": "F"}
+"""Init-time: skip the English word lists. Screen text is matched fuzzily against the
+reference's phrases anyway; without the lists a line reads about 5 % faster and the glance
+crops measured read the same."""
 
 
 def tessdata_dir(language: str = "eng") -> Path | None:
@@ -58,7 +62,7 @@ class TesseractEngine:
         self._lock = threading.Lock()
         try:
             self._api = tesserocr.PyTessBaseAPI(
-                path=str(directory), lang=language, psm=_SINGLE_LINE
+                path=str(directory), lang=language, psm=_SINGLE_LINE, variables=_NO_WORD_LISTS
             )
         except RuntimeError as problem:
             raise VisionError(f"OCR engine tesseract: cannot start ({problem})") from None
