@@ -9,7 +9,7 @@ import pytest
 
 from harness.sim.render.corpus import random_frame
 from harness.vision import Vision, text_lines
-from harness.vision.text_ground import _background, stroke_grounds
+from harness.vision.text_ground import _background, _eighth, stroke_grounds
 from harness.vision.text_lines import detect_lines
 
 DENSE_DARK_ESP = 100013
@@ -51,3 +51,28 @@ def test_light_strokes_stand_above_both_levels_and_dark_below_both() -> None:
     assert np.all(levels["light"] >= levels["dark"])
     assert np.all(levels["light"] >= _background(grey))
     assert np.all(levels["dark"] <= _background(grey))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_eighth_is_opencvs_area_reduction(seed: int) -> None:
+    """``_eighth`` reads area averages from the integral image: the cells must be INTER_AREA's
+    own (OpenCV sums in float32: a cell near a half level may be one level apart)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(20):
+        height = int(rng.integers(1, 700))
+        width = int(rng.integers(1, 125)) * 8 if rng.random() < 0.7 else int(rng.integers(1, 1000))
+        noise = rng.integers(0, 256, (height, width), dtype=np.uint8)
+        grey = cv2.GaussianBlur(noise, (9, 9), 0)
+        size = (max(1, width // 8), max(1, height // 8))
+        expected = cv2.resize(grey, size, interpolation=cv2.INTER_AREA).astype(int)
+        assert np.abs(_eighth(grey).astype(int) - expected).max() <= 1, (height, width)
+
+
+@pytest.mark.parametrize("size", [(960, 540), (947, 532), (862, 540)])
+def test_the_eighth_of_a_rendered_screen_is_its_area_reduction(size: tuple[int, int]) -> None:
+    frame = random_frame(DENSE_DARK_ESP)
+    small = cv2.resize(frame.image, size, interpolation=cv2.INTER_AREA)
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    expected = cv2.resize(grey, (size[0] // 8, size[1] // 8), interpolation=cv2.INTER_AREA)
+    apart = np.abs(_eighth(grey).astype(int) - expected.astype(int))
+    assert apart.max() <= 1 and np.count_nonzero(apart) <= 0.005 * apart.size

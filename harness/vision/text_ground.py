@@ -16,11 +16,37 @@ def _background(grey: np.ndarray) -> np.ndarray:
     """The local background level: the median of a coarse (1/8) copy, where text is a minority
     of every neighbourhood."""
     height, width = grey.shape
-    coarse = cv2.resize(
-        grey, (max(1, width // 8), max(1, height // 8)), interpolation=cv2.INTER_AREA
-    )
-    coarse = cv2.medianBlur(coarse, 5)
+    coarse = cv2.medianBlur(_eighth(grey), 5)
     return cv2.resize(coarse, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def _eighth(grey: np.ndarray) -> np.ndarray:
+    """``grey`` reduced to 1/8 by area averages, as ``cv2.resize(INTER_AREA)`` does: from the
+    integral image, read at the cells' fractional edges (a pixel is constant over its square,
+    so the integral is bilinear between its corners: the reading is exact). A side that is no
+    multiple of 8 (532 or 540 lines) puts OpenCV on its general area path, about 1 ms for the
+    picture of a 1080p frame here; this is 0.25 ms. OpenCV sums in float32: a cell within
+    rounding of a half level may come out one level apart (0.1 % of the cells of the bench's
+    screens)."""
+    height, width = grey.shape
+    columns, rows = max(1, width // 8), max(1, height // 8)
+    summed = cv2.integral(grey)
+    left, left_share = _cell_edges(width, columns)
+    top, top_share = _cell_edges(height, rows)
+    at_rows = summed[top].astype(np.float64)
+    at_rows += (summed[top + 1] - summed[top]) * top_share[:, None]
+    at_edges = at_rows[:, left]
+    at_edges += (at_rows[:, left + 1] - at_edges) * left_share
+    cells = np.diff(np.diff(at_edges, axis=0), axis=1)
+    return np.rint(cells * (columns * rows / (width * height))).astype(np.uint8)
+
+
+def _cell_edges(pixels: int, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pixel each cell edge falls in (the last edge: in the last pixel, at its far side)
+    and how far into it."""
+    edges = np.arange(cells + 1) * (pixels / cells)
+    pixel = np.minimum(edges.astype(np.int64), pixels - 1)
+    return pixel, edges - pixel
 
 
 def stroke_grounds(grey: np.ndarray) -> dict[str, np.ndarray]:
